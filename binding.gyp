@@ -1,0 +1,32 @@
+# Native build.  The addon is the datapath (core, memif, built-in logics)
+# plus the one glue layer that includes napi.h (datapath/binding); the
+# packet generator is a plain executable sharing the memif client.
+# Source lists are globbed so adding a file needs no edit here.
+{
+  "target_defaults": {
+    "include_dirs": ["datapath/include", "datapath/src"],
+    "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2", "-O0"],
+    "cflags": ["-O3", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread", "-fno-strict-aliasing"],
+    "cflags_cc": ["-std=c++17", "-fexceptions", "-O3"],
+    "ldflags": ["-pthread"],
+    "libraries": ["-ldl"]
+  },
+  "targets": [
+    {
+      "target_name": "mswitch",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc datapath/binding/*.cc 2>/dev/null || true')"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"]
+    },
+    {
+      "target_name": "mswitch-pkt-gen",
+      "type": "executable",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc datapath/src/tools/pkt_gen*.cc 2>/dev/null || true')"
+      ]
+    }
+  ]
+}
