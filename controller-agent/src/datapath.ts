@@ -1,0 +1,128 @@
+// The one module that loads the native addon (by package, through
+// `bindings`, never by a build/Release path) and gives it TypeScript types.
+// Everything else in the agent imports the datapath from here.
+//
+// The addon's surface is control only: no frame ever crosses into
+// JavaScript on the switch's packet path.  MemifClient exists for tests,
+// tools and applications that want to attach to a switch from Node.
+import bindings from 'bindings';
+
+export type FabricMode = 'mswitch' | 'vale';
+
+export interface SwitchOptions {
+  name: string;
+  workers?: number;      // default 1, at most 16
+  batchSize?: number;    // frames per input batch, 1..1024, default 256
+  mode?: FabricMode;     // default 'mswitch'
+  logic?: string;        // default 'l2-learning'
+  logicConfig?: string;
+  idlePolls?: number;    // empty polls before a worker sleeps, default 64
+}
+
+export interface MemifListenOptions {
+  path: string;          // socket path, e.g. /run/mswitch/br0.memif
+  abstract?: boolean;    // also listen on the abstract name "\0" + path (default true)
+  autoCreate?: boolean;  // a client with an unknown id gets a new port (default true)
+  secret?: string;       // required secret for auto-created ports (default none)
+}
+
+export interface MemifInterfaceOptions {
+  id: number;            // memif interface id the client connects with
+  name?: string;         // port name, default "memif<id>"
+  port?: number;         // wanted port number, default the lowest free
+  secret?: string;
+  worker?: number;       // pin the port's receive queues to this worker
+}
+
+export interface DropCounts { [reason: string]: number }
+
+export interface PortInfo {
+  index: number;
+  name: string;
+  kind: string;          // 'memif'
+  up: boolean;           // a client is connected
+  memifId?: number;
+  rxQueues: number;
+  txQueues: number;
+  rxPackets: number;
+  rxBytes: number;
+  txPackets: number;
+  txBytes: number;
+  drops: DropCounts;     // every reason, zeros included
+}
+
+export interface WorkerInfo {
+  index: number;
+  queues: number;
+  batches: number;
+  frames: number;
+  busySeconds: number;
+  sleepSeconds: number;
+  wakeups: number;
+}
+
+export type SwitchEvent =
+  | { type: 'port-up'; switch: string; port: number; name: string; memifId: number; clientName: string }
+  | { type: 'port-down'; switch: string; port: number; name: string; memifId: number; reason: string }
+  | { type: 'memif-refused'; switch: string; memifId: number; reason: string };
+
+export interface NativeSwitch {
+  readonly name: string;
+  listenMemif(opts: MemifListenOptions): void;
+  addMemifInterface(opts: MemifInterfaceOptions): number;   // returns the port number
+  removePort(port: number): void;                           // memif: disconnects the client too
+  ports(): PortInfo[];
+  workers(): WorkerInfo[];
+  setLogic(name: string, config?: string): void;
+  logic(): string;
+  logicControl(command: string): string;
+  setMode(mode: FabricMode): void;
+  mode(): FabricMode;
+  setPortWorker(port: number, worker: number): void;
+  onEvent(cb: (ev: SwitchEvent) => void): void;             // events arrive on the JS thread
+  close(): void;                                            // disconnects everyone, stops workers
+}
+
+export interface MemifClientOptions {
+  socket: string;        // path of the master's socket
+  abstract?: boolean;    // connect to the abstract name instead (default false)
+  id?: number;           // interface id (default 0)
+  secret?: string;
+  name?: string;         // our app name in INIT (default "mswitch-client")
+  queues?: number;       // queue pairs (default 1)
+  ringSize?: number;     // slots per ring, power of two (default 1024)
+  bufferSize?: number;   // bytes per buffer (default 2048)
+  timeoutMs?: number;    // handshake timeout (default 3000)
+}
+
+export interface NativeMemifClient {
+  // Sends frames on queue 'queue' (default 0), chaining buffers for large
+  // ones.  Returns how many were queued (fewer when the ring is full).
+  send(frames: Buffer[], queue?: number): number;
+  // Takes up to 'max' received frames (default 256) from queue 'queue'.
+  recv(max?: number, queue?: number): Buffer[];
+  // Waits up to 'timeoutMs' for frames on 'queue'; true when some are ready.
+  waitRx(timeoutMs: number, queue?: number): boolean;
+  connected(): boolean;
+  close(): void;
+}
+
+interface Addon {
+  Switch: new (opts: SwitchOptions) => NativeSwitch;
+  MemifClient: new (opts: MemifClientOptions) => NativeMemifClient;
+  logics(): string[];
+  loadLogic(path: string): string;
+  dropReasons(): { name: string; help: string }[];
+}
+
+const addon: Addon = bindings('mswitch');
+
+// The packet generator executable is built beside the addon.
+export const pktGenPath = (): string =>
+  require('path').join(require('path').dirname(bindings({ bindings: 'mswitch', path: true } as never) as unknown as string), 'mswitch-pkt-gen');
+
+export const Switch = addon.Switch;
+export const MemifClient = addon.MemifClient;
+export const logics = (): string[] => addon.logics();
+export const loadLogic = (path: string): string => addon.loadLogic(path);
+export const dropReasons = (): { name: string; help: string }[] => addon.dropReasons();
