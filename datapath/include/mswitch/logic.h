@@ -54,6 +54,8 @@ extern "C" {
 /* Port numbers are 1..MSW_MAX_PORTS; 0 is never a port. */
 #define MSW_MAX_PORTS 4095u
 #define MSW_PORT_NONE 0u
+/* In a MULTI output: every port but the source (OpenFlow's FLOOD/ALL). */
+#define MSW_PORT_FLOOD 0xffffffffu
 
 /* Outputs a MULTI answer may carry, and scratch bytes for their variants. */
 #define MSW_MAX_OUTPUTS 8u

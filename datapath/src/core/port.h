@@ -9,8 +9,9 @@
 //   worker may be sending to any port at once, which is the paper's
 //   destination-port parallelism (§3.3).  Sending is three steps, as in
 //   DPDK's ring (reserve / copy / commit):
-//     TxReserve  takes the queue's lock, grants up to 'slots' contiguous
-//                slots (fewer when the ring is short of room), releases it;
+//     TxReserve  takes the queue's lock, grants contiguous slots for as
+//                many of the frames as fit (never part of a frame),
+//                releases it;
 //     TxCopy     copies frames into the granted slots without any lock;
 //     TxCommit   takes the lock again, marks the lease done and publishes
 //                every leading completed lease to the receiver (leases may
@@ -125,8 +126,12 @@ class Port {
   // Slots one frame of 'len' bytes takes on this port (>= 1).
   virtual uint32_t TxSlotsFor(uint32_t len) const = 0;
 
-  // See the header comment.  Returns the number of slots granted (0..slots).
-  virtual uint32_t TxReserve(uint32_t q, uint32_t slots, TxLease& lease) = 0;
+  // See the header comment.  'cum_slots[i]' is the slot count of frames
+  // 0..i together (TxSlotsFor summed), so a grant never splits a frame:
+  // grants the longest prefix of the 'n' frames that fits in the free
+  // room, sets lease.count to its slot total and returns its frame count.
+  virtual uint32_t TxReserve(uint32_t q, const uint32_t* cum_slots, uint32_t n,
+                             TxLease& lease) = 0;
 
   // Copies 'n' frames, in order, into the lease's slots (their TxSlotsFor
   // sum never exceeds lease.count).  Frames that cannot be written because

@@ -1,0 +1,241 @@
+// The fabric's two phases; see fabric.h for the algorithm.
+#include "core/fabric.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/switch.h"
+
+namespace msw {
+
+namespace {
+constexpr uint32_t kRecordsPerFrame = 4;     // room for MULTI fan-out
+constexpr uint32_t kArenaPerFrame = 512;     // variant bytes per frame, on average
+}  // namespace
+
+Fabric::Fabric(Switch* sw, uint32_t worker, uint32_t batch_size)
+    : sw_(sw),
+      worker_(worker),
+      batch_size_(std::min(batch_size, kMaxBatch)),
+      heads_(new uint8_t[size_t{kMaxBatch} * MSW_HEAD_BYTES]),
+      recs_(kMaxBatch * kRecordsPerFrame),
+      arena_(new uint8_t[size_t{kMaxBatch} * kArenaPerFrame]),
+      arena_size_(kMaxBatch * kArenaPerFrame),
+      dst_head_(MSW_MAX_PORTS + 1, kNil),
+      dst_tail_(MSW_MAX_PORTS + 1, kNil),
+      gather_(kMaxBatch * kRecordsPerFrame),
+      views_(kChunk),
+      slots_(kChunk) {
+  active_.reserve(MSW_MAX_PORTS + 1);
+}
+
+void Fabric::Forward(Port& src, const RxBatch& batch, uint64_t now_ns) {
+  src_ctr_ = &src.counters(worker_);
+  Classify(src, batch, now_ns);
+  if (sw_->mode() == FabricMode::kVale)
+    DeliverVale(src, batch);
+  else
+    DeliverLists(src, batch);
+  Reset();
+}
+
+// Phase 1: one lookup per frame, each answer turned into records.
+void Fabric::Classify(Port& src, const RxBatch& batch, uint64_t now_ns) {
+  LogicInstance* li = sw_->logic();
+  const bool link = sw_->mode() == FabricMode::kMSwitch;
+  msw_packet pkt;
+  msw_result res;
+  res.scratch = scratch_;
+  pkt.src_port = src.index();
+  pkt.worker = worker_;
+  pkt.now_ns = now_ns;
+
+  for (uint32_t i = 0; i < batch.n_frames; i++) {
+    const RxFrame& f = batch.frames[i];
+    uint8_t* head = heads_.get() + size_t{i} * MSW_HEAD_BYTES;
+    const uint32_t head_len = std::min<uint32_t>(f.len, MSW_HEAD_BYTES);
+    GatherPrefix(batch.segs + f.first_seg, f.nsegs, head, head_len);
+    pkt.data = head;
+    pkt.head_len = head_len;
+    pkt.len = f.len;
+    res.verdict = MSW_VERDICT_DROP;
+    res.port = 0;
+    res.n_outputs = 0;
+    res.flags = 0;
+    li->ops->lookup(li->instance, &pkt, &res);
+
+    switch (res.verdict) {
+      case MSW_VERDICT_UNICAST:
+        if (CheckDest(src, res.port, res.flags))
+          AddRecord(i, res.port, head, head_len, head_len, link);
+        break;
+      case MSW_VERDICT_FLOOD:
+        AddRecord(i, kFloodDst, head, head_len, head_len, link);
+        break;
+      case MSW_VERDICT_MULTI:
+        ClassifyMulti(src, i, res, head, head_len, f.len, link);
+        break;
+      default:
+        src_ctr_->Drop(kLogicDrop);
+        break;
+    }
+  }
+}
+
+// A MULTI answer: each output becomes its own record.  A variant's bytes
+// are copied out of the per-lookup scratch into the batch's arena, followed
+// by whatever part of the private head copy it does not replace, so every
+// record is still "some head bytes, then the source from an offset".
+void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
+                           const uint8_t* head, uint32_t head_len,
+                           uint32_t frame_len, bool link) {
+  const uint32_t n = std::min<uint32_t>(res.n_outputs, MSW_MAX_OUTPUTS);
+  if (n == 0) src_ctr_->Drop(kLogicDrop);
+  for (uint32_t k = 0; k < n; k++) {
+    const msw_output& o = res.outputs[k];
+    uint32_t dst = kFloodDst;
+    if (o.port != MSW_PORT_FLOOD) {
+      if (!CheckDest(src, o.port, o.flags)) continue;
+      dst = o.port;
+    }
+    if (!(o.flags & MSW_OUT_VARIANT)) {
+      AddRecord(frame, dst, head, head_len, head_len, link);
+      continue;
+    }
+    if (uint32_t{o.head_off} + o.head_len > MSW_SCRATCH_BYTES || o.strip > frame_len) {
+      src_ctr_->Drop(kLogicDrop);  // a logic bug: never follow it
+      continue;
+    }
+    const uint32_t extra = o.strip < head_len ? head_len - o.strip : 0;
+    const uint32_t need = o.head_len + extra;
+    if (arena_used_ + need > arena_size_) {
+      src_ctr_->Drop(kNoVariantSpace);
+      continue;
+    }
+    uint8_t* p = arena_.get() + arena_used_;
+    std::memcpy(p, scratch_ + o.head_off, o.head_len);
+    std::memcpy(p + o.head_len, head + o.strip, extra);
+    arena_used_ += need;
+    AddRecord(frame, dst, p, need, std::max<uint32_t>(o.strip, head_len), link);
+  }
+}
+
+bool Fabric::CheckDest(Port& src, uint32_t dst, uint32_t flags) {
+  if (dst == 0 || dst > MSW_MAX_PORTS || sw_->port(dst) == nullptr) {
+    src_ctr_->Drop(kBadDest);
+    return false;
+  }
+  if (dst == src.index() && !(flags & MSW_OUT_ALLOW_IN_PORT)) {
+    src_ctr_->Drop(kHairpin);
+    return false;
+  }
+  return true;
+}
+
+bool Fabric::AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
+                       uint32_t head_len, uint32_t src_off, bool link) {
+  if (n_recs_ == recs_.size()) {
+    src_ctr_->Drop(kNoVariantSpace);
+    return false;
+  }
+  const uint32_t r = n_recs_++;
+  recs_[r] = Record{frame, dst, kNil, head_len, src_off, head};
+  if (!link) return true;
+  uint32_t& h = dst == kFloodDst ? flood_head_ : dst_head_[dst];
+  uint32_t& t = dst == kFloodDst ? flood_tail_ : dst_tail_[dst];
+  if (h == kNil) {
+    h = r;
+    if (dst != kFloodDst) active_.push_back(dst);
+  } else {
+    recs_[t].next = r;
+  }
+  t = r;
+  return true;
+}
+
+// Phase 2, mSwitch: only the destinations that received something.
+void Fabric::DeliverLists(Port& src, const RxBatch& batch) {
+  uint32_t* g = gather_.data();
+  for (uint32_t dst : active_) {
+    uint32_t n = 0;
+    for (uint32_t r = dst_head_[dst]; r != kNil; r = recs_[r].next) g[n++] = r;
+    Port* p = sw_->port(dst);
+    if (p) Deliver(*p, g, n, batch);
+    else src_ctr_->Drop(kBadDest, n);  // removed since phase 1
+  }
+  if (flood_head_ == kNil) return;
+  uint32_t n = 0;
+  for (uint32_t r = flood_head_; r != kNil; r = recs_[r].next) g[n++] = r;
+  const Switch::PortList* list = sw_->port_list();
+  for (uint32_t k = 0; list && k < list->n; k++) {
+    if (list->index[k] == src.index()) continue;
+    Port* p = sw_->port(list->index[k]);
+    if (p) Deliver(*p, g, n, batch);
+  }
+}
+
+// Phase 2, VALE: every port, and for each a scan of the whole batch.
+void Fabric::DeliverVale(Port& src, const RxBatch& batch) {
+  uint32_t* g = gather_.data();
+  const Switch::PortList* list = sw_->port_list();
+  for (uint32_t k = 0; list && k < list->n; k++) {
+    const uint32_t dst = list->index[k];
+    const bool is_src = dst == src.index();
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < n_recs_; r++) {
+      const uint32_t d = recs_[r].dst;
+      if (d == dst || (d == kFloodDst && !is_src)) g[n++] = r;
+    }
+    if (n == 0) continue;
+    Port* p = sw_->port(dst);
+    if (p) Deliver(*p, g, n, batch);
+  }
+}
+
+void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch) {
+  PortCounters& ctr = dst.counters(worker_);
+  if (!dst.up()) {
+    ctr.Drop(kPortDown, n);
+    return;
+  }
+  const uint32_t q = worker_ % std::max<uint32_t>(1, dst.num_tx_queues());
+  for (uint32_t done = 0; done < n;) {
+    const uint32_t m = std::min(n - done, kChunk);
+    uint32_t cum = 0;
+    for (uint32_t k = 0; k < m; k++) {
+      const Record& r = recs_[recs[done + k]];
+      const RxFrame& f = batch.frames[r.frame];
+      FrameView& v = views_[k];
+      v.head = r.head;
+      v.head_len = r.head_len;
+      v.segs = batch.segs + f.first_seg;
+      v.nsegs = f.nsegs;
+      v.src_off = r.src_off;
+      v.len = FrameView::Length(r.head_len, f.len, r.src_off);
+      cum += dst.TxSlotsFor(v.len);
+      slots_[k] = cum;
+    }
+    TxLease lease;
+    const uint32_t fit = dst.TxReserve(q, slots_.data(), m, lease);
+    if (fit) {
+      dst.TxCopy(lease, views_.data(), fit, ctr);
+      dst.TxCommit(lease);
+    }
+    if (fit < m) {
+      // The ring is full: the rest of this destination's list is dropped.
+      ctr.Drop(kNoSpace, n - done - fit);
+      return;
+    }
+    done += m;
+  }
+}
+
+void Fabric::Reset() {
+  for (uint32_t dst : active_) dst_head_[dst] = dst_tail_[dst] = kNil;
+  active_.clear();
+  flood_head_ = flood_tail_ = kNil;
+  n_recs_ = 0;
+  arena_used_ = 0;
+}
+
+}  // namespace msw

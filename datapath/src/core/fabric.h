@@ -1,0 +1,99 @@
+// The switch fabric: forwards one input batch to its destinations
+// (mSwitch paper, §3.3).  One Fabric per worker, holding that worker's
+// scratchpad; nothing in it is shared, nothing is allocated per batch.
+//
+// mSwitch mode (the default)
+//   Phase 1 calls the logic once per frame and links each output record
+//   into its destination's list (head/tail indices per destination, a
+//   'next' index per record; FLOOD has its own list).  Only destinations
+//   that got a record are remembered, in 'active_'.
+//   Phase 2 visits only the active destinations (and, for the FLOOD list,
+//   every port but the source).  For each it reserves ring slots under the
+//   destination's lock, copies without it and commits (Port::TxReserve /
+//   TxCopy / TxCommit), so several workers copy into one destination at
+//   once.  Frames that find no room are dropped and counted (no-space).
+//
+// VALE mode (the reference)
+//   Phase 1 only records each frame's destination; phase 2 visits every
+//   port of the switch and scans the whole batch for frames to it, which
+//   is what VALE did and what makes it slow with many ports (Figs. 10-11).
+//
+// A frame's first MSW_HEAD_BYTES are copied into the scratchpad before the
+// logic runs: the logic decides on, and may rewrite, a private copy that a
+// client cannot change under it; what goes out is that copy followed by
+// the rest of the frame straight from the sender's buffers.
+#ifndef MSWITCH_CORE_FABRIC_H_
+#define MSWITCH_CORE_FABRIC_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/frame.h"
+#include "core/port.h"
+#include "mswitch/logic.h"
+
+namespace msw {
+
+class Switch;
+
+class Fabric {
+ public:
+  static constexpr uint32_t kMaxBatch = 1024;
+
+  Fabric(Switch* sw, uint32_t worker, uint32_t batch_size);
+
+  // Forwards every frame of 'batch', received on 'src'.
+  void Forward(Port& src, const RxBatch& batch, uint64_t now_ns);
+
+ private:
+  static constexpr uint32_t kNil = ~0u;
+  static constexpr uint32_t kFloodDst = ~0u;
+  static constexpr uint32_t kChunk = 256;  // frames per reservation
+
+  // One frame (or one modified copy of it) bound for one destination.
+  struct Record {
+    uint32_t frame;     // index in the batch
+    uint32_t dst;       // port number or kFloodDst
+    uint32_t next;      // next record in the destination's list
+    uint32_t head_len;
+    uint32_t src_off;
+    const uint8_t* head;
+  };
+
+  void Classify(Port& src, const RxBatch& batch, uint64_t now_ns);
+  void ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
+                     const uint8_t* head, uint32_t head_len, uint32_t frame_len,
+                     bool link);
+  bool AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
+                 uint32_t head_len, uint32_t src_off, bool link);
+  bool CheckDest(Port& src, uint32_t dst, uint32_t flags);
+  void DeliverLists(Port& src, const RxBatch& batch);
+  void DeliverVale(Port& src, const RxBatch& batch);
+  // Sends the records 'recs[0..n)' to 'dst' in chunks.
+  void Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch);
+  void Reset();
+
+  Switch* const sw_;
+  const uint32_t worker_;
+  const uint32_t batch_size_;
+  PortCounters* src_ctr_ = nullptr;
+
+  std::unique_ptr<uint8_t[]> heads_;       // batch_size x MSW_HEAD_BYTES
+  std::vector<Record> recs_;               // up to 4 x batch_size
+  uint32_t n_recs_ = 0;
+  std::unique_ptr<uint8_t[]> arena_;       // variant bytes of MULTI outputs
+  uint32_t arena_used_ = 0;
+  uint32_t arena_size_ = 0;
+  std::vector<uint32_t> dst_head_, dst_tail_;  // by port number
+  std::vector<uint32_t> active_;
+  uint32_t flood_head_ = kNil, flood_tail_ = kNil;
+  std::vector<uint32_t> gather_;           // record indices for one dest
+  std::vector<FrameView> views_;
+  std::vector<uint32_t> slots_;
+  uint8_t scratch_[MSW_SCRATCH_BYTES];
+};
+
+}  // namespace msw
+
+#endif  // MSWITCH_CORE_FABRIC_H_

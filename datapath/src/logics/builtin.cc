@@ -1,0 +1,19 @@
+// Registers the logics compiled into the datapath, once per process.
+#include <mutex>
+
+#include "core/logic_registry.h"
+
+extern "C" const msw_logic_ops* msw_l2_learning_ops(void);
+extern "C" const msw_logic_ops* msw_static_ops(void);
+
+namespace msw {
+
+void RegisterBuiltinLogics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    RegisterLogic(msw_l2_learning_ops());
+    RegisterLogic(msw_static_ops());
+  });
+}
+
+}  // namespace msw
