@@ -1,0 +1,85 @@
+// The `mswitch` command line.
+//
+//   mswitch start [--config FILE] [--rundir DIR] [--workers N] [--batch N]
+//                 [--mode mswitch|vale] [--logic NAME] [--memif-ports N]
+//                 [--bridge NAME]          run the switch daemon
+//   mswitch logics                         list the built-in switching logics
+//   mswitch version                        print the version
+//
+// The verbs that talk to a running daemon (add-br, add-port, dump-ports,
+// add-flow, ...) need the REST API's unix socket and arrive with it.
+// bin/mswitch calls main(); the addon is loaded only by the verbs that
+// need it.
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+import { FABRIC_MODES } from './config-limits';
+import { runStart } from './start-command';
+import type { StartFlags } from './start-command';
+import { packageVersion } from './version';
+
+const integer = (text: string): number => {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('must be a non-negative integer.');
+  return Number.parseInt(text, 10);
+};
+
+// Builds the program; 'setExit' receives each command's exit code.
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('mswitch')
+    .description('mswitch: an OpenFlow SDN software switch on the mSwitch fabric')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError()
+    .allowExcessArguments(false);
+
+  program.command('start')
+    .description('run the switch daemon (default: switch br0, l2-learning, memif socket <rundir>/br0.memif)')
+    .option('--config <file>', 'JSON configuration file')
+    .option('--rundir <dir>', 'run directory for sockets and the pid file (default $MSWITCH_RUNDIR or /run/mswitch)')
+    .option('--workers <n>', 'worker threads per switch (1..16)', integer)
+    .option('--batch <n>', 'frames per input batch (1..1024)', integer)
+    .addOption(new Option('--mode <mode>', 'fabric algorithm').choices(FABRIC_MODES))
+    .option('--logic <name>', 'switching logic (see `mswitch logics`)')
+    .option('--memif-ports <n>', 'pre-create memif interfaces with ids 0..n-1', integer)
+    .option('--bridge <name>', 'name of the switch (default br0)')
+    .action(async (flags: StartFlags) => setExit(await runStart(flags)));
+
+  program.command('logics')
+    .description('list the built-in switching logics')
+    .action(async () => {
+      const { logics } = await import('./datapath');
+      for (const name of logics()) process.stdout.write(`${name}\n`);
+      setExit(0);
+    });
+
+  program.command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`mswitch ${packageVersion()}\n`);
+      setExit(0);
+    });
+
+  return program;
+}
+
+// Runs the command line 'argv' (as process.argv: node, script, args...)
+// and resolves the exit code.
+export async function main(argv: string[] = process.argv): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => { code = c; });
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as { exitCode?: number; code?: string; message?: string };
+    if (typeof err.exitCode === 'number') return err.exitCode;   // commander already printed it
+    process.stderr.write(`mswitch: ${err.message ?? String(e)}\n`);
+    return 1;
+  }
+  return code;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (e: unknown) => {
+    process.stderr.write(`mswitch: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,190 @@
+// The daemon's configuration: what it is, its built-in default, and how
+// the sources are merged.
+//
+// Built-in default: one switch 'br0' running 'l2-learning' on 1 worker,
+// batches of 256, mSwitch fabric mode, a memif master socket at
+// <rundir>/br0.memif (also listening on the same name in the abstract
+// namespace, which is what DPDK's net_memif dials by default) that creates
+// a port for any client id it does not know.  Run directory
+// $MSWITCH_RUNDIR or /run/mswitch; state directory $MSWITCH_STATEDIR or
+// /var/lib/mswitch.
+//
+// Precedence, highest first: command-line flags, environment variables,
+// the config file (--config FILE, JSON, see config-file.ts), the built-in
+// default.  Switch-level flags (--workers, --batch, --mode, --logic,
+// --memif-ports) apply to every switch; --bridge renames the one switch of
+// a single-switch configuration.  The result is checked as a whole
+// (unique names, sockets, ids and ports; workers in range) and every error
+// names the key or flag at fault.
+import { resolve as resolvePath } from 'path';
+
+import { ConfigError, checkEnum, checkInt, checkString } from './config-check';
+import type { FileConfig, MemifInterfaceFileConfig, SwitchFileConfig } from './config-file';
+import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
+import type { FabricMode } from './datapath';
+
+export interface MemifInterfaceConfig {
+  id: number;
+  name?: string;
+  port?: number;
+  secret?: string;
+  worker?: number;
+}
+
+export interface MemifConfig {
+  socket: string;          // absolute path of the master socket
+  abstract: boolean;       // also listen on "\0" + socket
+  autoCreate: boolean;     // unknown client ids get a new port
+  secret?: string;         // secret required from auto-created ports
+  interfaces: MemifInterfaceConfig[];  // created at start, in this order
+}
+
+export interface SwitchConfig {
+  name: string;
+  logic: string;
+  logicConfig?: string;
+  workers: number;
+  batchSize: number;
+  mode: FabricMode;
+  idlePolls?: number;      // unset: the datapath's default
+  memif: MemifConfig;
+}
+
+export interface Config {
+  rundir: string;
+  statedir: string;
+  switches: SwitchConfig[];
+}
+
+export const DEFAULTS = {
+  rundir: '/run/mswitch',
+  statedir: '/var/lib/mswitch',
+  bridge: 'br0',
+  logic: 'l2-learning',
+  workers: 1,
+  batchSize: 256,
+  mode: 'mswitch' as FabricMode,
+  abstract: true,
+  autoCreate: true,
+} as const;
+
+// What the command line may override; values are unchecked here.
+export interface ConfigOverrides {
+  rundir?: string;
+  workers?: number;
+  batchSize?: number;
+  mode?: string;
+  logic?: string;
+  memifPorts?: number;
+  bridge?: string;
+}
+
+export interface BuildConfigInput {
+  file?: FileConfig;
+  overrides?: ConfigOverrides;
+  env?: NodeJS.ProcessEnv;   // default process.env
+}
+
+export const memifSocketPath = (rundir: string, bridge: string): string => resolvePath(rundir, `${bridge}.memif`);
+
+// The first non-empty value of the environment variable 'name'.
+const fromEnv = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
+  env[name] === undefined || env[name] === '' ? undefined : env[name];
+
+// Checks the command-line overrides, naming each flag.
+function checkOverrides(o: ConfigOverrides): ConfigOverrides {
+  return {
+    rundir: o.rundir === undefined ? undefined : checkString(o.rundir, '--rundir', { nonEmpty: true }),
+    workers: o.workers === undefined ? undefined : checkInt(o.workers, '--workers', 1, LIMITS.workersMax),
+    batchSize: o.batchSize === undefined ? undefined : checkInt(o.batchSize, '--batch', 1, LIMITS.batchMax),
+    mode: o.mode === undefined ? undefined : checkEnum(o.mode, '--mode', FABRIC_MODES),
+    logic: o.logic === undefined ? undefined
+      : checkString(o.logic, '--logic', { pattern: NAME_PATTERNS.logic, what: 'a logic name' }),
+    memifPorts: o.memifPorts === undefined ? undefined : checkInt(o.memifPorts, '--memif-ports', 0, LIMITS.memifPortsMax),
+    bridge: o.bridge === undefined ? undefined
+      : checkString(o.bridge, '--bridge', { pattern: NAME_PATTERNS.bridge, what: 'a bridge name (1..15 of A-Z a-z 0-9 _ . -)' }),
+  };
+}
+
+// The file's interfaces, then ids 0..memifPorts-1 that it did not list.
+function interfacesFor(listed: MemifInterfaceFileConfig[], memifPorts: number): MemifInterfaceConfig[] {
+  const out = listed.map((i) => ({ ...i }));
+  const have = new Set(out.map((i) => i.id));
+  for (let id = 0; id < memifPorts; id++) if (!have.has(id)) out.push({ id });
+  return out;
+}
+
+function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): SwitchConfig {
+  const memif = s.memif ?? {};
+  return {
+    name: s.name,
+    logic: o.logic ?? s.logic ?? DEFAULTS.logic,
+    logicConfig: s.logicConfig,
+    workers: o.workers ?? s.workers ?? DEFAULTS.workers,
+    batchSize: o.batchSize ?? s.batchSize ?? DEFAULTS.batchSize,
+    mode: (o.mode as FabricMode | undefined) ?? s.mode ?? DEFAULTS.mode,
+    idlePolls: s.idlePolls,
+    memif: {
+      socket: memif.socket === undefined ? memifSocketPath(rundir, s.name) : resolvePath(rundir, memif.socket),
+      abstract: memif.abstract ?? DEFAULTS.abstract,
+      autoCreate: memif.autoCreate ?? DEFAULTS.autoCreate,
+      secret: memif.secret,
+      interfaces: interfacesFor(memif.interfaces ?? [], o.memifPorts ?? 0),
+    },
+  };
+}
+
+// Whole-configuration rules that no single value can break alone.
+function checkConsistency(cfg: Config): void {
+  const names = new Set<string>();
+  const sockets = new Map<string, string>();
+  cfg.switches.forEach((sw, i) => {
+    const at = `switches[${i}]`;
+    if (names.has(sw.name)) throw new ConfigError(`${at}.name`, `duplicate switch name "${sw.name}"`);
+    names.add(sw.name);
+    const other = sockets.get(sw.memif.socket);
+    if (other !== undefined) {
+      throw new ConfigError(`${at}.memif.socket`, `${sw.memif.socket} is already the socket of switch "${other}"`);
+    }
+    sockets.set(sw.memif.socket, sw.name);
+    if (Buffer.byteLength(sw.memif.socket) > LIMITS.socketPathMaxBytes) {
+      throw new ConfigError(`${at}.memif.socket`,
+        `${sw.memif.socket} is longer than a unix socket path may be (${LIMITS.socketPathMaxBytes} bytes); choose a shorter run directory`);
+    }
+    const ids = new Set<number>();
+    const ports = new Set<number>();
+    sw.memif.interfaces.forEach((itf, j) => {
+      const iat = `${at}.memif.interfaces[${j}]`;
+      if (ids.has(itf.id)) throw new ConfigError(`${iat}.id`, `duplicate memif id ${itf.id}`);
+      ids.add(itf.id);
+      if (itf.port !== undefined) {
+        if (ports.has(itf.port)) throw new ConfigError(`${iat}.port`, `duplicate port number ${itf.port}`);
+        ports.add(itf.port);
+      }
+      if (itf.worker !== undefined && itf.worker >= sw.workers) {
+        throw new ConfigError(`${iat}.worker`, `is ${itf.worker} but switch "${sw.name}" has ${sw.workers} worker(s) (0..${sw.workers - 1})`);
+      }
+    });
+  });
+}
+
+// Merges the sources (see the essay at the top) into a checked Config.
+export function buildConfig(input: BuildConfigInput = {}): Config {
+  const env = input.env ?? process.env;
+  const file = input.file ?? {};
+  const o = checkOverrides(input.overrides ?? {});
+  const rundir = resolvePath(o.rundir ?? fromEnv(env, 'MSWITCH_RUNDIR') ?? file.rundir ?? DEFAULTS.rundir);
+  const statedir = resolvePath(fromEnv(env, 'MSWITCH_STATEDIR') ?? file.statedir ?? DEFAULTS.statedir);
+
+  let switches: SwitchFileConfig[] = file.switches ?? [{ name: DEFAULTS.bridge }];
+  if (switches.length === 0) throw new ConfigError('switches', 'must list at least one switch');
+  if (o.bridge !== undefined) {
+    if (switches.length !== 1) {
+      throw new ConfigError('--bridge', `renames the only switch, but the configuration has ${switches.length}`);
+    }
+    switches = [{ ...switches[0], name: o.bridge }];
+  }
+  const cfg: Config = { rundir, statedir, switches: switches.map((s) => buildSwitch(s, rundir, o)) };
+  checkConsistency(cfg);
+  return cfg;
+}

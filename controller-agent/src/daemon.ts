@@ -1,0 +1,193 @@
+// The switch daemon: builds the configured switches in this process and
+// tears them down on a signal.
+//
+// Start order: run directory (created 0755 if missing), pid file (one
+// daemon per run directory, see pid-file.ts), then for each switch: remove
+// a stale socket left by a crashed daemon (we hold the pid file, so no
+// live daemon owns it), create the native switch, subscribe to its events,
+// listen on its memif socket, pre-create the configured interfaces.  If any
+// step fails, everything already done is undone before the error is
+// thrown, so a failed start leaves no socket and no pid file behind.
+//
+// Stop order is the reverse: close each switch (disconnects clients, stops
+// its workers), remove its socket file, release the pid file.  Stop is
+// idempotent and never throws: a failing step is logged and makes the
+// exit code 1, the remaining steps still run.
+//
+// Everything here runs on the JS thread.  The native workers keep no
+// reference on the event loop, so while running the daemon holds it open
+// with a timer until a signal arrives.
+import { lstatSync, mkdirSync, chmodSync, unlinkSync } from 'fs';
+import { dirname, join } from 'path';
+
+import type { Config, SwitchConfig } from './config';
+import { Switch } from './datapath';
+import type { MemifInterfaceOptions, MemifListenOptions, NativeSwitch, SwitchOptions } from './datapath';
+import type { Logger } from './log';
+import { acquirePidFile, releasePidFile } from './pid-file';
+import { logSwitchEvent } from './switch-events';
+
+export const PID_FILE_NAME = 'mswitch.pid';
+
+interface Running {
+  config: SwitchConfig;
+  sw: NativeSwitch;
+  listening: boolean;
+}
+
+const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+// Removes 'path' if it is a unix socket; true when there was one.  Anything
+// else at that path is left alone and reported.
+function removeSocketFile(path: string): boolean {
+  try {
+    if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; refusing to remove it`);
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+// Creates 'dir' with mode 0755 when missing (the mode is set explicitly,
+// past the umask); an existing directory keeps its mode.
+function ensureDir(dir: string): void {
+  try {
+    const created = mkdirSync(dir, { recursive: true, mode: 0o755 });
+    if (created !== undefined) chmodSync(dir, 0o755);
+  } catch (e) {
+    throw new Error(`cannot create directory ${dir}: ${(e as Error).message}`);
+  }
+}
+
+// The addon reads option objects key by key: leave unset keys out rather
+// than passing undefined.
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const switchOptions = (c: SwitchConfig): SwitchOptions => ({
+  name: c.name,
+  workers: c.workers,
+  batchSize: c.batchSize,
+  mode: c.mode,
+  logic: c.logic,
+  ...(c.logicConfig !== undefined && { logicConfig: c.logicConfig }),
+  ...(c.idlePolls !== undefined && { idlePolls: c.idlePolls }),
+});
+
+const listenOptions = (c: SwitchConfig): MemifListenOptions => ({
+  path: c.memif.socket,
+  abstract: c.memif.abstract,
+  autoCreate: c.memif.autoCreate,
+  ...(c.memif.secret !== undefined && { secret: c.memif.secret }),
+});
+
+export class Daemon {
+  readonly pidFile: string;
+  private running: Running[] = [];
+  private pidFileHeld = false;
+  private stopped = false;
+
+  constructor(readonly config: Config, private readonly log: Logger) {
+    this.pidFile = join(config.rundir, PID_FILE_NAME);
+  }
+
+  // Brings every switch up, or throws with nothing left behind.
+  start(): void {
+    ensureDir(this.config.rundir);
+    acquirePidFile(this.pidFile);
+    this.pidFileHeld = true;
+    try {
+      for (const c of this.config.switches) this.startSwitch(c);
+    } catch (e) {
+      this.stop();
+      throw e;
+    }
+    this.log.info(
+      { event: 'started', rundir: this.config.rundir, pidFile: this.pidFile, switches: this.config.switches.map((s) => s.name) },
+      `mswitch started: ${this.config.switches.map((s) => `${s.name} (${s.logic}, memif ${s.memif.socket})`).join(', ')}`);
+  }
+
+  private startSwitch(c: SwitchConfig): void {
+    ensureDir(dirname(c.memif.socket));
+    if (removeSocketFile(c.memif.socket)) {
+      this.log.info({ event: 'stale-socket', switch: c.name, socket: c.memif.socket }, `${c.name}: removed stale socket ${c.memif.socket}`);
+    }
+    let sw: NativeSwitch;
+    try {
+      sw = new Switch(switchOptions(c));
+    } catch (e) {
+      throw new Error(`switch ${c.name} (logic ${c.logic}): cannot create it: ${(e as Error).message}`);
+    }
+    const r: Running = { config: c, sw, listening: false };
+    this.running.push(r);
+    sw.onEvent((ev) => logSwitchEvent(this.log, ev));
+    try {
+      sw.listenMemif(listenOptions(c));
+    } catch (e) {
+      throw new Error(`switch ${c.name}: cannot listen on ${c.memif.socket}: ${(e as Error).message}`);
+    }
+    r.listening = true;
+    this.log.info(
+      { event: 'memif-listen', switch: c.name, socket: c.memif.socket, abstract: c.memif.abstract, autoCreate: c.memif.autoCreate },
+      `${c.name}: memif master on ${c.memif.socket}${c.memif.abstract ? ' (and abstract @' + c.memif.socket + ')' : ''}`);
+    for (const itf of c.memif.interfaces) {
+      const opts: MemifInterfaceOptions = withoutUndefined({ ...itf });
+      let port: number;
+      try {
+        port = sw.addMemifInterface(opts);
+      } catch (e) {
+        throw new Error(`switch ${c.name}: cannot create memif interface id ${itf.id}: ${(e as Error).message}`);
+      }
+      this.log.info({ event: 'port-added', switch: c.name, port, memifId: itf.id }, `${c.name}: port ${port} waits for memif id ${itf.id}`);
+    }
+  }
+
+  // Closes every switch, removes the sockets and the pid file.  Returns
+  // true when every step succeeded.  Safe to call more than once.
+  stop(): boolean {
+    if (this.stopped) return true;
+    this.stopped = true;
+    let clean = true;
+    const attempt = (what: string, fn: () => void): void => {
+      try {
+        fn();
+      } catch (e) {
+        clean = false;
+        this.log.error({ event: 'stop-error', err: e }, `${what}: ${(e as Error).message}`);
+      }
+    };
+    for (const r of [...this.running].reverse()) {
+      attempt(`closing switch ${r.config.name}`, () => r.sw.close());
+      if (r.listening) attempt(`removing ${r.config.memif.socket}`, () => removeSocketFile(r.config.memif.socket));
+    }
+    this.running = [];
+    if (this.pidFileHeld) attempt(`removing ${this.pidFile}`, () => releasePidFile(this.pidFile));
+    this.pidFileHeld = false;
+    return clean;
+  }
+
+  // Runs until SIGINT or SIGTERM, then stops.  Resolves the process exit
+  // code: 0 after a clean stop, 1 otherwise.
+  runUntilSignal(): Promise<number> {
+    return new Promise((resolve) => {
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      let handled = false;
+      // A second signal while stopping is ignored rather than left to the
+      // default action, which would kill us half way through.
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (handled) return;
+        handled = true;
+        clearInterval(keepAlive);
+        this.log.info({ event: 'stopping', signal }, `${signal}: shutting down`);
+        const clean = this.stop();
+        this.log.info({ event: 'stopped', clean }, clean ? 'mswitch stopped' : 'mswitch stopped with errors');
+        resolve(clean ? 0 : 1);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+// `mswitch start`: build the configuration, start the daemon, run until a
+// signal.  Returns the process exit code:
+//   0  stopped cleanly on SIGINT/SIGTERM
+//   1  the daemon could not start (another daemon holds the run directory,
+//      the addon is missing, a socket cannot be bound...) or stopped with
+//      errors; the reason is logged as a fatal JSON line
+//   2  the configuration or a flag is wrong; the reason names the key or
+//      flag, printed as a plain line
+import { buildConfig } from './config';
+import type { Config, ConfigOverrides } from './config';
+import { ConfigError } from './config-check';
+import { readConfigFile } from './config-file';
+import { createLogger } from './log';
+import type { Logger } from './log';
+
+export interface StartFlags {
+  config?: string;
+  rundir?: string;
+  workers?: number;
+  batch?: number;
+  mode?: string;
+  logic?: string;
+  memifPorts?: number;
+  bridge?: string;
+}
+
+const usageError = (message: string): number => {
+  process.stderr.write(`mswitch start: ${message}\n`);
+  return 2;
+};
+
+export async function runStart(flags: StartFlags): Promise<number> {
+  let log: Logger;
+  let config: Config;
+  try {
+    log = createLogger();
+    const overrides: ConfigOverrides = {
+      rundir: flags.rundir,
+      workers: flags.workers,
+      batchSize: flags.batch,
+      mode: flags.mode,
+      logic: flags.logic,
+      memifPorts: flags.memifPorts,
+      bridge: flags.bridge,
+    };
+    config = buildConfig({ file: flags.config === undefined ? undefined : readConfigFile(flags.config), overrides });
+  } catch (e) {
+    if (e instanceof ConfigError || (e as Error).message.startsWith('MSWITCH_LOG_LEVEL')) return usageError((e as Error).message);
+    throw e;
+  }
+
+  // Loaded here, not at the top: the daemon loads the native addon, which
+  // `mswitch version` and `--help` must not need.
+  let daemonModule: typeof import('./daemon');
+  try {
+    daemonModule = await import('./daemon');
+  } catch (e) {
+    log.fatal({ event: 'start-failed', err: e }, `cannot load the native datapath (is it built? npm run build:native): ${(e as Error).message}`);
+    return 1;
+  }
+  const daemon = new daemonModule.Daemon(config, log);
+  try {
+    daemon.start();
+  } catch (e) {
+    log.fatal({ event: 'start-failed', err: e }, `cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  return daemon.runUntilSignal();
+}
