@@ -1,0 +1,776 @@
+// MemifMaster: the listening sockets, the control thread and the memif
+// handshake.  The design and the thread rules are in master.h; the wire
+// format and the message sequence in protocol.h.  Error strings returned
+// by the handlers are what the client gets in DISCONNECT (at most 95
+// bytes survive there) and what the kRefused/kDown event reports.
+#include "memif/master.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+namespace msw {
+
+using memif::Msg;
+
+namespace {
+
+constexpr uint64_t kTagListen[2] = {1, 2};  // filesystem, abstract
+constexpr uint64_t kTagWake = 3;
+constexpr int kMaxFdsPerMsg = 4;
+constexpr int kMsgsPerWake = 64;  // then let other connections run
+
+uint64_t NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
+}
+
+std::string ErrnoText(const std::string& what, int err) {
+  return what + ": " + std::strerror(err);
+}
+
+// A string field a client sent: up to its first NUL, never past 'n' bytes,
+// anything unprintable replaced (it ends up in events and logs).
+std::string ClientString(const uint8_t* p, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n && p[i]; i++) s += (p[i] >= 0x20 && p[i] < 0x7f) ? char(p[i]) : '?';
+  return s;
+}
+
+// NUL-padded copy of 's' into a fixed field, always NUL-terminated.
+void PutString(uint8_t* dst, size_t n, const std::string& s) {
+  std::memset(dst, 0, n);
+  std::memcpy(dst, s.data(), std::min(s.size(), n - 1));
+}
+
+bool SendMsg(int fd, const Msg& m) {
+  return send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) == ssize_t(sizeof(m));
+}
+
+Msg MakeMsg(uint16_t type) {
+  Msg m;
+  std::memset(&m, 0, sizeof(m));
+  m.type = type;
+  return m;
+}
+
+// Eventfds are anonymous inodes; /proc names them.
+bool IsEventFd(int fd) {
+  char path[64], target[64];
+  std::snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+  const ssize_t n = readlink(path, target, sizeof(target) - 1);
+  if (n < 0) return false;
+  target[n] = '\0';
+  return std::strcmp(target, "anon_inode:[eventfd]") == 0;
+}
+
+// Compares the configured secret with the client's field in constant time
+// (the client's field is read up to its NUL, as DPDK's server does).
+bool SecretMatches(const std::string& want, const uint8_t* got) {
+  uint8_t a[memif::kSecretSize] = {}, b[memif::kSecretSize] = {};
+  std::memcpy(a, want.data(), std::min(want.size(), memif::kSecretSize));
+  for (size_t i = 0; i < memif::kSecretSize && got[i]; i++) b[i] = got[i];
+  uint8_t diff = 0;
+  for (size_t i = 0; i < memif::kSecretSize; i++) diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
+socklen_t MakeAddr(const std::string& path, bool abstract, sockaddr_un* a) {
+  std::memset(a, 0, sizeof(*a));
+  a->sun_family = AF_UNIX;
+  if (!abstract) {
+    std::memcpy(a->sun_path, path.data(), path.size());
+    return socklen_t(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+  }
+  // DPDK's length: the leading NUL and the name, no terminator.
+  std::memcpy(a->sun_path + 1, path.data(), path.size());
+  return socklen_t(offsetof(sockaddr_un, sun_path) + 1 + path.size());
+}
+
+struct UniqueFd {
+  int fd = -1;
+  explicit UniqueFd(int f = -1) : fd(f) {}
+  ~UniqueFd() { if (fd >= 0) close(fd); }
+  int release() { int f = fd; fd = -1; return f; }
+};
+
+}  // namespace
+
+// The fds that came with one message.  Whatever a handler does not take is
+// closed, so a client cannot leak fds into the switch.
+class MemifMaster::FdList {
+ public:
+  ~FdList() {
+    for (int i = 0; i < n; i++)
+      if (fds[i] >= 0) close(fds[i]);
+  }
+  void Collect(msghdr& mh) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      const size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t i = 0; i < k; i++) {
+        int fd;
+        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+        if (n < kMaxFdsPerMsg) fds[n++] = fd;
+        else close(fd);
+      }
+    }
+  }
+  int Take() {  // the single fd of ADD_REGION / ADD_RING
+    const int fd = fds[0];
+    fds[0] = -1;
+    return fd;
+  }
+  int n = 0;
+  int fds[kMaxFdsPerMsg];
+};
+
+MemifMaster::MemifMaster(Switch* sw, std::function<void(const MemifEvent&)> on_event)
+    : sw_(sw), on_event_(std::move(on_event)) {}
+
+// Stop() takes every port out; what is left are pre-created interfaces
+// holding reserved numbers.
+MemifMaster::~MemifMaster() {
+  Stop();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& it : interfaces_) sw_->ReleaseIndex(it.second.cfg.port);
+  interfaces_.clear();
+}
+
+// ---- public API ----
+
+Status MemifMaster::Listen(const MemifListenConfig& cfg) {
+  std::lock_guard<std::mutex> lock(cmd_mu_);
+  const std::string where = "switch " + sw_->name() + ": memif socket " + cfg.path;
+  if (listened_ || stop_) return Status::Error(EALREADY, where + ": master already listened");
+  if (cfg.path.empty() || cfg.path.size() > sizeof(sockaddr_un::sun_path) - 2 ||
+      cfg.path.find('\0') != std::string::npos)
+    return Status::Error(EINVAL, where + ": path must be 1.." +
+                                     std::to_string(sizeof(sockaddr_un::sun_path) - 2) + " bytes");
+  if (cfg.secret.size() > memif::kSecretSize)
+    return Status::Error(EINVAL, where + ": secret longer than 24 bytes");
+
+  // A socket file left by a dead switch is replaced; a live one, or a file
+  // of another kind, is not ours to remove.
+  struct stat st;
+  if (lstat(cfg.path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) return Status::Error(EEXIST, where + ": exists and is not a socket");
+    UniqueFd probe(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sockaddr_un a;
+    const socklen_t len = MakeAddr(cfg.path, false, &a);
+    if (connect(probe.fd, reinterpret_cast<sockaddr*>(&a), len) == 0 || errno != ECONNREFUSED)
+      return Status::Error(EADDRINUSE, where + ": another process listens on it");
+    if (unlink(cfg.path.c_str()) < 0 && errno != ENOENT)
+      return Status::Error(errno, ErrnoText(where + ": unlink stale socket", errno));
+  }
+
+  UniqueFd fs(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (fs.fd < 0) return Status::Error(errno, ErrnoText(where + ": socket", errno));
+  sockaddr_un a;
+  socklen_t len = MakeAddr(cfg.path, false, &a);
+  if (bind(fs.fd, reinterpret_cast<sockaddr*>(&a), len) < 0)
+    return Status::Error(errno, ErrnoText(where + ": bind", errno));
+  // From here on a failure must not leave our socket file behind.
+  auto fail = [&](const std::string& what) {
+    const int e = errno;
+    unlink(cfg.path.c_str());
+    return Status::Error(e, ErrnoText(where + ": " + what, e));
+  };
+  // Mode before listen(): nobody can connect while it is still wider.
+  if (chmod(cfg.path.c_str(), 0660) < 0) return fail("chmod");
+  if (stat(cfg.path.c_str(), &st) < 0) return fail("stat");
+  if (listen(fs.fd, 128) < 0) return fail("listen");
+
+  UniqueFd ab;
+  if (cfg.abstract) {
+    ab.fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (ab.fd < 0) return fail("socket (abstract)");
+    len = MakeAddr(cfg.path, true, &a);
+    if (bind(ab.fd, reinterpret_cast<sockaddr*>(&a), len) < 0) return fail("bind (abstract name)");
+    if (listen(ab.fd, 128) < 0) return fail("listen (abstract name)");
+  }
+  UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
+  if (ep.fd < 0) return fail("epoll_create1");
+  UniqueFd wk(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (wk.fd < 0) return fail("eventfd");
+  const int fds[3] = {fs.fd, ab.fd, wk.fd};
+  const uint64_t tags[3] = {kTagListen[0], kTagListen[1], kTagWake};
+  for (int i = 0; i < 3; i++) {
+    if (fds[i] < 0) continue;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tags[i];
+    if (epoll_ctl(ep.fd, EPOLL_CTL_ADD, fds[i], &ev) < 0) return fail("epoll_ctl");
+  }
+
+  listen_cfg_ = cfg;
+  listen_ino_ = st.st_ino;
+  listen_dev_ = st.st_dev;
+  listen_fd_[0] = fs.release();
+  listen_fd_[1] = ab.release();
+  epfd_ = ep.release();
+  wake_fd_ = wk.release();
+  listened_ = true;
+  running_ = true;
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+Status MemifMaster::AddInterface(const MemifInterfaceConfig& cfg, uint32_t* port) {
+  const std::string where = "switch " + sw_->name() + ": memif id " + std::to_string(cfg.id);
+  if (cfg.secret.size() > memif::kSecretSize)
+    return Status::Error(EINVAL, where + ": secret longer than 24 bytes");
+  if (cfg.worker >= int(sw_->n_workers()))
+    return Status::Error(EINVAL, where + ": no worker " + std::to_string(cfg.worker));
+  if (cfg.port > MSW_MAX_PORTS)
+    return Status::Error(EINVAL, where + ": port number " + std::to_string(cfg.port) +
+                                     " is above " + std::to_string(MSW_MAX_PORTS));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (interfaces_.count(cfg.id)) return Status::Error(EEXIST, where + ": already exists");
+  const uint32_t idx = sw_->ReserveIndex(cfg.port);
+  if (idx == 0) {
+    if (cfg.port) return Status::Error(EEXIST, where + ": port " + std::to_string(cfg.port) + " is taken");
+    return Status::Error(ENOSPC, where + ": no free port number");
+  }
+  Interface& i = interfaces_[cfg.id];
+  i.cfg = cfg;
+  i.cfg.port = idx;
+  if (i.cfg.name.empty()) i.cfg.name = "memif" + std::to_string(cfg.id);
+  i.precreated = true;
+  *port = idx;
+  return Status::Ok();
+}
+
+Status MemifMaster::RemoveInterface(uint32_t port) {
+  Status st;
+  if (!RunOnControlThread([&] { st = DoRemoveInterface(port); })) st = DoRemoveInterface(port);
+  return st;
+}
+
+// Control thread, or any thread once it is gone (then no client is bound).
+Status MemifMaster::DoRemoveInterface(uint32_t port) {
+  uint64_t conn = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::find_if(interfaces_.begin(), interfaces_.end(),
+                           [&](const auto& e) { return e.second.cfg.port == port; });
+    if (it == interfaces_.end())
+      return Status::Error(ENOENT, "switch " + sw_->name() + ": no memif interface on port " +
+                                       std::to_string(port));
+    if (it->second.conn == 0) {
+      sw_->ReleaseIndex(port);
+      interfaces_.erase(it);
+      return Status::Ok();
+    }
+    it->second.removing = true;
+    conn = it->second.conn;
+  }
+  Drop(conn, "interface removed", true);  // releases the number, forgets the interface
+  return Status::Ok();
+}
+
+std::vector<MemifInterfaceInfo> MemifMaster::Interfaces() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<MemifInterfaceInfo> out;
+  for (const auto& it : interfaces_) {
+    const Interface& i = it.second;
+    out.push_back(MemifInterfaceInfo{i.cfg.id, i.cfg.port, i.cfg.name, i.connected, i.client_name});
+  }
+  return out;
+}
+
+bool MemifMaster::Owns(uint32_t port) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& it : interfaces_)
+    if (it.second.cfg.port == port) return true;
+  return false;
+}
+
+void MemifMaster::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(cmd_mu_);
+    stop_ = true;
+    if (wake_fd_ >= 0) {
+      const uint64_t one = 1;
+      (void)!write(wake_fd_, &one, sizeof(one));
+    }
+    // From on_event: the thread ends after the callback, the destructor joins.
+    if (thread_.joinable() && std::this_thread::get_id() == thread_.get_id()) return;
+  }
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(cmd_mu_);
+  for (int& fd : listen_fd_) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+  if (epfd_ >= 0) close(epfd_);
+  if (wake_fd_ >= 0) close(wake_fd_);
+  epfd_ = wake_fd_ = -1;
+  // Remove the socket file only if it is still the one we bound.
+  struct stat st;
+  if (listen_ino_ && stat(listen_cfg_.path.c_str(), &st) == 0 && st.st_ino == listen_ino_ &&
+      st.st_dev == listen_dev_)
+    unlink(listen_cfg_.path.c_str());
+  listen_ino_ = 0;
+}
+
+// ---- control thread plumbing ----
+
+bool MemifMaster::RunOnControlThread(const std::function<void()>& fn) {
+  std::unique_lock<std::mutex> lock(cmd_mu_);
+  if (!running_) return false;
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    lock.unlock();
+    fn();
+    return true;
+  }
+  cmds_.push_back(fn);
+  const uint64_t ticket = ++cmds_posted_;
+  const uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof(one));
+  cmd_cv_.wait(lock, [&] { return cmds_done_ >= ticket; });
+  return true;
+}
+
+void MemifMaster::RunCommands() {
+  for (;;) {
+    std::function<void()> fn;
+    {
+      std::lock_guard<std::mutex> lock(cmd_mu_);
+      if (cmds_.empty()) return;
+      fn = std::move(cmds_.front());
+      cmds_.pop_front();
+    }
+    fn();
+    {
+      std::lock_guard<std::mutex> lock(cmd_mu_);
+      cmds_done_++;
+    }
+    cmd_cv_.notify_all();
+  }
+}
+
+void MemifMaster::Emit(MemifEvent::Type type, uint32_t port, uint32_t id,
+                       const std::string& name, const std::string& detail) {
+  if (!on_event_) return;
+  MemifEvent ev{type, port, id, name, detail};
+  on_event_(ev);
+}
+
+// The loop: connections, accepts and commands as they come; a tick every
+// kTickMs while there is anything to time out or watch.  On stop: no new
+// clients, every client out, then whatever commands raced with the stop.
+void MemifMaster::Run() {
+  epoll_event evs[32];
+  for (;;) {
+    int timeout = -1;
+    if (!conns_.empty() || accept_paused_) {
+      const uint64_t now = NowMs();
+      timeout = next_tick_ms_ > now ? int(next_tick_ms_ - now) : 0;
+    }
+    const int n = epoll_wait(epfd_, evs, 32, timeout);
+    if (n < 0 && errno != EINTR) break;
+    bool stop = false;
+    for (int i = 0; i < n; i++) {
+      const uint64_t tag = evs[i].data.u64;
+      if (tag == kTagWake) {
+        uint64_t v;
+        (void)!read(wake_fd_, &v, sizeof(v));
+        RunCommands();
+        std::lock_guard<std::mutex> lock(cmd_mu_);
+        stop = stop_;
+      } else if (tag == kTagListen[0] || tag == kTagListen[1]) {
+        Accept(listen_fd_[tag == kTagListen[0] ? 0 : 1]);
+      } else {
+        OnReadable(tag);
+      }
+    }
+    if (stop) break;
+    const uint64_t now = NowMs();
+    if (now >= next_tick_ms_) {
+      Tick();
+      next_tick_ms_ = now + kTickMs;
+    }
+  }
+  for (int fd : listen_fd_)
+    if (fd >= 0) epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+  while (!conns_.empty()) Drop(conns_.begin()->first, "switch shutting down", true);
+  {
+    std::lock_guard<std::mutex> lock(cmd_mu_);
+    running_ = false;
+  }
+  RunCommands();
+}
+
+void MemifMaster::SetAcceptPaused(bool paused) {
+  for (int i = 0; i < 2; i++) {
+    if (listen_fd_[i] < 0) continue;
+    epoll_event ev{};
+    ev.events = paused ? 0u : uint32_t{EPOLLIN};
+    ev.data.u64 = kTagListen[i];
+    epoll_ctl(epfd_, EPOLL_CTL_MOD, listen_fd_[i], &ev);
+  }
+  accept_paused_ = paused;
+}
+
+// Accepts pending clients and greets each with HELLO.  Out of fds, the
+// listeners are paused until the next tick (else level-triggered epoll
+// would spin on them); past kMaxHandshakes, newcomers are turned away.
+void MemifMaster::Accept(int lfd) {
+  for (int k = 0; k < 16; k++) {
+    const int fd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        SetAcceptPaused(true);
+      return;
+    }
+    const size_t handshakes = std::count_if(conns_.begin(), conns_.end(), [](const auto& e) {
+      return e.second->state != Connection::kConnected;
+    });
+    if (handshakes >= kMaxHandshakes) {
+      Msg m = MakeMsg(memif::kMsgDisconnect);
+      PutString(m.disconnect.string, sizeof(m.disconnect.string), "too many handshakes in progress");
+      SendMsg(fd, m);
+      close(fd);
+      continue;
+    }
+    auto c = std::make_unique<Connection>();
+    c->serial = next_serial_++;
+    c->fd = fd;
+    c->deadline_ms = NowMs() + kHandshakeTimeoutMs;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = c->serial;
+    Msg hello = MakeMsg(memif::kMsgHello);
+    PutString(hello.hello.name, memif::kNameSize, "mswitch");
+    hello.hello.min_version = memif::kVersion;
+    hello.hello.max_version = memif::kVersion;
+    hello.hello.max_region = memif::kMaxRegions - 1;
+    hello.hello.max_m2s_ring = memif::kMaxRingsPerDir - 1;
+    hello.hello.max_s2m_ring = memif::kMaxRingsPerDir - 1;
+    hello.hello.max_log2_ring_size = memif::kMaxLog2RingSize;
+    if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) < 0 || !SendMsg(fd, hello)) {
+      close(fd);
+      continue;
+    }
+    conns_[c->serial] = std::move(c);
+  }
+}
+
+// Reads and handles messages until the socket is empty (or kMsgsPerWake,
+// for fairness; level-triggered epoll brings us back).
+void MemifMaster::OnReadable(uint64_t serial) {
+  for (int k = 0; k < kMsgsPerWake; k++) {
+    auto it = conns_.find(serial);
+    if (it == conns_.end()) return;  // a stale event for a dropped one
+    Connection& c = *it->second;
+    Msg msg = MakeMsg(memif::kMsgNone);
+    iovec iov = {&msg, sizeof(msg)};
+    alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(int) * kMaxFdsPerMsg)];
+    msghdr mh{};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctl;
+    mh.msg_controllen = sizeof(ctl);
+    const ssize_t n = recvmsg(c.fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EINTR) continue;
+      Drop(serial, ErrnoText("receive", errno), false);
+      return;
+    }
+    FdList fds;
+    fds.Collect(mh);
+    if (n == 0) {
+      Drop(serial, "client closed the connection", false);
+      return;
+    }
+    if ((mh.msg_flags & MSG_TRUNC) || size_t(n) != memif::kMsgSize) {
+      Drop(serial, "message of " + std::string(mh.msg_flags & MSG_TRUNC ? "over " : "") +
+                       std::to_string(n) + " bytes, memif messages are 128", true);
+      return;
+    }
+    if (mh.msg_flags & MSG_CTRUNC) {
+      Drop(serial, "too many fds with one message", true);
+      return;
+    }
+    if (msg.type == memif::kMsgDisconnect) {
+      Drop(serial, "client disconnected: " +
+                       ClientString(msg.disconnect.string, sizeof(msg.disconnect.string)), false);
+      return;
+    }
+    Status st = Handle(c, msg, fds);
+    if (!st.ok()) {
+      Drop(serial, st.message, true);
+      return;
+    }
+  }
+}
+
+// Ends connection 'serial': tells the client why (if 'tell_client'),
+// closes it, takes its port out of the switch (Disconnect first, so no
+// worker is stuck in a kick and the grace period ends), frees what it
+// shared, updates or forgets its interface and reports the event.
+void MemifMaster::Drop(uint64_t serial, const std::string& reason, bool tell_client) {
+  auto it = conns_.find(serial);
+  if (it == conns_.end()) return;
+  std::unique_ptr<Connection> c = std::move(it->second);
+  conns_.erase(it);
+  if (tell_client) {
+    Msg m = MakeMsg(memif::kMsgDisconnect);
+    PutString(m.disconnect.string, sizeof(m.disconnect.string), reason);
+    SendMsg(c->fd, m);
+  }
+  close(c->fd);  // also leaves the epoll set
+
+  uint32_t port = 0;
+  std::string name;
+  bool forget = false;  // auto-created, or being removed: no number kept
+  if (c->bound) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto i = interfaces_.find(c->id);
+    if (i != interfaces_.end() && i->second.conn == serial) {
+      port = i->second.cfg.port;
+      name = i->second.cfg.name;
+      forget = !i->second.precreated || i->second.removing;
+    }
+  }
+  const bool was_up = c->port != nullptr;
+  if (c->port) {
+    c->port->Disconnect();
+    std::unique_ptr<Port> p = sw_->RemovePort(port, forget);
+    p.reset();  // unmaps the regions, closes the ring eventfds
+    c->port = nullptr;
+  } else if (c->bound && forget && port) {
+    sw_->ReleaseIndex(port);
+  }
+  if (c->bound) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto i = interfaces_.find(c->id);
+    if (i != interfaces_.end() && i->second.conn == serial) {
+      if (forget) {
+        interfaces_.erase(i);
+      } else {
+        i->second.conn = 0;
+        i->second.connected = false;
+        i->second.client_name.clear();
+      }
+    }
+  }
+  if (was_up) Emit(MemifEvent::kDown, port, c->id, name, reason);
+  else if (tell_client || c->bound) Emit(MemifEvent::kRefused, port, c->id, name, reason);
+}
+
+// Handshake deadlines, the kick watchdog, and resuming paused listeners.
+void MemifMaster::Tick() {
+  const uint64_t now = NowMs();
+  std::vector<std::pair<uint64_t, const char*>> drops;
+  for (auto& e : conns_) {
+    Connection& c = *e.second;
+    if (c.state != Connection::kConnected) {
+      if (now >= c.deadline_ms) drops.emplace_back(e.first, "handshake timed out");
+    } else if (c.port->KickStalled(kStallTicks)) {
+      drops.emplace_back(e.first, "client blocked its M2S interrupt eventfd");
+    }
+  }
+  for (auto& d : drops) Drop(d.first, d.second, true);
+  if (accept_paused_) SetAcceptPaused(false);
+}
+
+// ---- the handshake ----
+
+Status MemifMaster::Handle(Connection& c, const Msg& msg, FdList& fds) {
+  const bool wants_fd = msg.type == memif::kMsgAddRegion || msg.type == memif::kMsgAddRing;
+  if (fds.n != (wants_fd ? 1 : 0))
+    return Status::Error(EPROTO, "message type " + std::to_string(msg.type) + " came with " +
+                                     std::to_string(fds.n) + " fds");
+  const bool in_handshake = c.state == Connection::kAwaitConnect;
+  switch (msg.type) {
+    case memif::kMsgInit:
+      if (c.state == Connection::kAwaitInit) return HandleInit(c, msg.init);
+      break;
+    case memif::kMsgAddRegion:
+      if (in_handshake) return HandleAddRegion(c, msg.add_region, fds);
+      break;
+    case memif::kMsgAddRing:
+      if (in_handshake) return HandleAddRing(c, msg.add_ring, fds);
+      break;
+    case memif::kMsgConnect:
+      if (in_handshake) return HandleConnect(c, msg.connect);
+      break;
+    default:
+      break;
+  }
+  return Status::Error(EPROTO, "unexpected message type " + std::to_string(msg.type));
+}
+
+// Binds the connection to interface 'id': a pre-created one, else a new
+// one if the listener auto-creates.  Checks version, mode and secret.
+Status MemifMaster::HandleInit(Connection& c, const memif::MsgInit& m) {
+  c.id = m.id;
+  if (m.version != memif::kVersion)
+    return Status::Error(EPROTONOSUPPORT, "incompatible memif version " +
+                                              std::to_string(m.version >> 8) + "." +
+                                              std::to_string(m.version & 0xff));
+  if (m.mode != memif::kModeEthernet)
+    return Status::Error(EPROTONOSUPPORT, "only ethernet mode supported");
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = interfaces_.find(m.id);
+  if (it == interfaces_.end()) {
+    if (!listen_cfg_.auto_create) return Status::Error(ENOENT, "ID not found");
+    const uint32_t idx = sw_->ReserveIndex(0);
+    if (idx == 0) return Status::Error(ENOSPC, "no free port number");
+    Interface& i = interfaces_[m.id];
+    i.cfg.id = m.id;
+    i.cfg.port = idx;
+    i.cfg.name = "memif" + std::to_string(m.id);
+    it = interfaces_.find(m.id);
+  } else if (it->second.conn != 0) {
+    return Status::Error(EBUSY, "already connected");
+  }
+  Interface& i = it->second;
+  const std::string& secret = i.cfg.secret.empty() ? listen_cfg_.secret : i.cfg.secret;
+  if (!secret.empty() && !SecretMatches(secret, m.secret)) {
+    if (!i.precreated) {  // nobody else holds it: undo the auto-create
+      sw_->ReleaseIndex(i.cfg.port);
+      interfaces_.erase(it);
+    }
+    return Status::Error(EACCES, m.secret[0] ? "incorrect secret" : "secret required");
+  }
+  i.conn = c.serial;
+  c.bound = true;
+  c.client_name = ClientString(m.name, memif::kNameSize);
+  c.state = Connection::kAwaitConnect;
+  if (!SendMsg(c.fd, MakeMsg(memif::kMsgAck))) return Status::Error(EPIPE, "cannot send ACK");
+  return Status::Ok();
+}
+
+// Maps region 'index' from its memfd.  The checks make every later access
+// safe: the region is a regular file at least 'size' bytes long that can
+// never shrink (F_SEAL_SHRINK), so no byte of the mapping can SIGBUS.
+Status MemifMaster::HandleAddRegion(Connection& c, const memif::MsgAddRegion& m, FdList& fds) {
+  const uint16_t index = m.index;
+  const uint64_t size = m.size;
+  const std::string what = "region " + std::to_string(index);
+  if (index != c.shm.regions.size() || index >= memif::kMaxRegions)
+    return Status::Error(EINVAL, what + ": expected region " + std::to_string(c.shm.regions.size()));
+  if (size == 0 || size > kMaxRegionSize)
+    return Status::Error(EINVAL, what + ": size " + std::to_string(size) + " not in 1..4 GiB");
+  const int fd = fds.fds[0];
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+    return Status::Error(EINVAL, what + ": fd is not a memfd");
+  if (uint64_t(st.st_size) < size)
+    return Status::Error(EINVAL, what + ": memfd is smaller than the declared size");
+  const int seals = fcntl(fd, F_GET_SEALS);
+  if (seals < 0 || !(seals & F_SEAL_SHRINK))
+    return Status::Error(EPERM, what + ": memfd not sealed with F_SEAL_SHRINK");
+  void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) return Status::Error(errno, ErrnoText(what + ": mmap", errno));
+  c.shm.regions.push_back(memif::Region{static_cast<uint8_t*>(base), size});
+  if (!SendMsg(c.fd, MakeMsg(memif::kMsgAck))) return Status::Error(EPIPE, "cannot send ACK");
+  return Status::Ok();  // fds closes the memfd: the mapping keeps the memory
+}
+
+// Records a ring: it must lie inside a known region, 8-byte aligned (so
+// descriptors are read with aligned 8-byte loads), and come with an
+// eventfd.  The S2M eventfd, which workers read, is made non-blocking.
+Status MemifMaster::HandleAddRing(Connection& c, const memif::MsgAddRing& m, FdList& fds) {
+  const bool s2m = m.flags & memif::kAddRingFlagS2M;
+  const uint16_t index = m.index, region = m.region;
+  const uint32_t offset = m.offset;
+  const uint8_t log2 = m.log2_ring_size;
+  const std::string what = std::string(s2m ? "S2M" : "M2S") + " ring " + std::to_string(index);
+  memif::RingSpec* rings = s2m ? c.shm.s2m : c.shm.m2s;
+  if (index >= memif::kMaxRingsPerDir || rings[index].present)
+    return Status::Error(EINVAL, what + ": bad or repeated ring index");
+  if (region >= c.shm.regions.size())
+    return Status::Error(EINVAL, what + ": unknown region " + std::to_string(region));
+  if (log2 > memif::kMaxLog2RingSize)
+    return Status::Error(EINVAL, what + ": log2 size " + std::to_string(log2) + " above " +
+                                     std::to_string(memif::kMaxLog2RingSize));
+  if (offset % 8 || uint64_t{offset} + memif::RingBytes(log2) > c.shm.regions[region].size)
+    return Status::Error(EINVAL, what + ": offset " + std::to_string(offset) +
+                                     " unaligned or ring beyond its region");
+  const int fd = fds.fds[0];
+  if (!IsEventFd(fd)) return Status::Error(EINVAL, what + ": fd is not an eventfd");
+  if (s2m) {
+    const int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+      return Status::Error(errno, ErrnoText(what + ": fcntl", errno));
+  }
+  rings[index] = memif::RingSpec{true, region, offset, log2, fds.Take()};
+  if (!SendMsg(c.fd, MakeMsg(memif::kMsgAck))) return Status::Error(EPIPE, "cannot send ACK");
+  return Status::Ok();
+}
+
+// Checks the complete set (rings 0..n-1 each way, valid cookies), builds
+// the port and puts it in the switch, then tells the client CONNECTED.
+Status MemifMaster::HandleConnect(Connection& c, const memif::MsgConnect& m) {
+  uint32_t n[2] = {0, 0};
+  const memif::RingSpec* dirs[2] = {c.shm.s2m, c.shm.m2s};
+  for (int d = 0; d < 2; d++) {
+    const char* dir = d == 0 ? "S2M" : "M2S";
+    while (n[d] < memif::kMaxRingsPerDir && dirs[d][n[d]].present) n[d]++;
+    if (n[d] == 0) return Status::Error(EINVAL, std::string("no ") + dir + " ring");
+    for (uint32_t q = n[d]; q < memif::kMaxRingsPerDir; q++)
+      if (dirs[d][q].present)
+        return Status::Error(EINVAL, std::string(dir) + " ring indices are not 0..n-1");
+    for (uint32_t q = 0; q < n[d]; q++)
+      if (__atomic_load_n(&c.shm.RingOf(dirs[d][q])->cookie, __ATOMIC_ACQUIRE) != memif::kCookie)
+        return Status::Error(EINVAL, std::string(dir) + " ring " + std::to_string(q) +
+                                         ": bad cookie");
+  }
+  c.shm.n_s2m = n[0];
+  c.shm.n_m2s = n[1];
+  const std::string if_name = ClientString(m.if_name, memif::kNameSize);
+  if (!if_name.empty()) c.client_name += (c.client_name.empty() ? "" : " ") + ("(" + if_name + ")");
+
+  uint32_t index;
+  std::string name;
+  int worker;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = interfaces_.find(c.id);  // bound: only Drop forgets it
+    if (it == interfaces_.end()) return Status::Error(ENOENT, "interface vanished");
+    index = it->second.cfg.port;
+    name = it->second.cfg.name;
+    worker = it->second.cfg.worker;
+  }
+  auto port = std::make_unique<MemifPort>(index, name, std::move(c.shm));
+  MemifPort* raw = port.get();
+  Status st = sw_->AddPort(std::move(port), worker);
+  if (!st.ok()) return Status::Error(st.code, "switch refused the port: " + st.message);
+  c.port = raw;
+  c.state = Connection::kConnected;
+  Msg reply = MakeMsg(memif::kMsgConnected);
+  PutString(reply.connected.if_name, memif::kNameSize, name);
+  if (!SendMsg(c.fd, reply)) return Status::Error(EPIPE, "cannot send CONNECTED");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = interfaces_.find(c.id);
+    if (it != interfaces_.end()) {
+      it->second.connected = true;
+      it->second.client_name = c.client_name;
+    }
+  }
+  Emit(MemifEvent::kUp, index, c.id, name, c.client_name);
+  return Status::Ok();
+}
+
+}  // namespace msw
