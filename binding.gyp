@@ -4,7 +4,7 @@
 # Source lists are globbed so adding a file needs no edit here.
 {
   "target_defaults": {
-    "include_dirs": ["datapath/include", "datapath/src"],
+    "include_dirs": ["datapath/include", "datapath/src", "datapath"],
     "cflags!": ["-fno-exceptions", "-O2", "-O0"],
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2", "-O0"],
     "cflags": ["-O3", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread", "-fno-strict-aliasing"],

@@ -39,7 +39,11 @@ Napi::Value DropReasons(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
+}  // namespace
+}  // namespace msw
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  using namespace msw;
   exports.Set("Switch", SwitchWrap::Init(env));
   exports.Set("MemifClient", MemifClientWrap::Init(env));
   exports.Set("logics", Napi::Function::New(env, Logics));
@@ -48,7 +52,4 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   return exports;
 }
 
-}  // namespace
-}  // namespace msw
-
-NODE_API_MODULE(mswitch, msw::Init)
+NODE_API_MODULE(mswitch, InitAddon)

@@ -10,6 +10,7 @@
 
 #include "binding/errors.h"
 #include "core/drop_reasons.h"
+#include "core/fabric.h"
 
 namespace msw {
 

@@ -113,7 +113,7 @@ int L2Create(const msw_switch_info*, const char* config, void** instance, char* 
     e.key.store(0, std::memory_order_relaxed);
     e.seen.store(0, std::memory_order_relaxed);
   }
-  uint32_t units;
+  uint32_t units = 0;
   ParseAging("300", &units);
   if (config && *config) {
     if (std::strncmp(config, "aging=", 6) != 0 || ParseAging(config + 6, &units) != 0) {
