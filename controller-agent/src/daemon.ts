@@ -14,9 +14,9 @@
 // idempotent and never throws: a failing step is logged and makes the
 // exit code 1, the remaining steps still run.
 //
-// Everything here runs on the JS thread.  The native workers keep no
-// reference on the event loop, so while running the daemon holds it open
-// with a timer until a signal arrives.
+// Everything here runs on the JS thread.  The daemon does not count on the
+// addon's handles to keep the event loop alive: while running it holds the
+// loop open with a timer until a signal arrives.
 import { lstatSync, mkdirSync, chmodSync, unlinkSync } from 'fs';
 import { dirname, join } from 'path';
 

@@ -52,7 +52,8 @@ describe('mswitch start (daemon process)', function () {
 
     const client = connect({ socket: d.socket(), id: 0, name: 'daemon-test' });
     const up = await d.waitForLog((l) => l.event === 'port-up', { what: 'a port-up log line' });
-    expect(up).to.include({ switch: 'br0', memifId: 0, client: 'daemon-test' });
+    expect(up).to.include({ switch: 'br0', memifId: 0 });
+    expect(up.client).to.be.a('string').and.include('daemon-test');
     expect(up.port).to.be.a('number').and.at.least(1);
     expect(client.connected()).to.equal(true);
 
@@ -68,7 +69,8 @@ describe('mswitch start (daemon process)', function () {
     const d = await startDaemon({ rundir: rundir as string });
     connect({ socket: d.socket(), abstract: true, id: 4, name: 'abstract-client' });
     const up = await d.waitForLog((l) => l.event === 'port-up', { what: 'a port-up log line' });
-    expect(up).to.include({ memifId: 4, client: 'abstract-client' });
+    expect(up).to.include({ memifId: 4 });
+    expect(up.client).to.be.a('string').and.include('abstract-client');
     await stopWith(d, 'SIGINT');
   });
 
