@@ -27,6 +27,19 @@ export async function waitFor<T>(probe: () => T | undefined | null | false, opts
   }
 }
 
+// Like waitFor, for a probe that is itself asynchronous (running a
+// command, say); it resolves once 'probe' resolves true.
+export async function waitForAsync(probe: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    const abort = opts.abortIf?.();
+    if (abort !== undefined) throw new Error(`gave up waiting for ${opts.what}: ${abort}`);
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what}`);
+    await sleep(opts.intervalMs ?? 100);
+  }
+}
+
 // Waits for a file, directory or socket to exist at 'path'.
 export async function waitForPath(path: string, opts: Partial<WaitOptions> = {}): Promise<void> {
   await waitFor(() => existsSync(path), { what: path, ...opts });
