@@ -3,7 +3,6 @@
 // '--json' is added to 'args' when missing.  A non-zero exit, a timeout or
 // a last line that is not JSON is an error quoting the command and the
 // end of its output.
-import { pktGenPath } from '../../controller-agent/src/datapath';
 import { killTracked, spawnTracked } from './processes';
 import { sleep } from './wait';
 
@@ -16,6 +15,8 @@ export interface PktGenOptions {
 
 export async function pktGen<T extends object = PktGenResult>(args: string[], opts: PktGenOptions = {}): Promise<T> {
   const argv = args.includes('--json') ? args : [...args, '--json'];
+  // Loaded on first use: importing this helper must not need the addon.
+  const { pktGenPath } = await import('../../controller-agent/src/datapath');
   const p = spawnTracked(pktGenPath(), argv, { env: opts.env ?? process.env });
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const status = await Promise.race([p.exited, sleep(timeoutMs).then(() => undefined)]);
