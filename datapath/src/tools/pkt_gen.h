@@ -89,12 +89,15 @@ class SeqCheck {
 
 // One receive thread's checks: a SeqCheck per stream seen, and counts of
 // frames that are not ours or whose length disagrees with their IP header.
-struct RxChecker {
+class RxChecker {
+ public:
   void Add(const uint8_t* p, uint32_t len);
   std::unordered_map<uint32_t, SeqCheck> streams;
   uint64_t foreign = 0, bad_length = 0;
-  uint32_t last_stream_ = UINT32_MAX;
-  SeqCheck* last_ = nullptr;
+
+ private:
+  uint32_t last_stream_ = 0;     // the stream of the previous frame, whose
+  SeqCheck* last_ = nullptr;     // check is cached here (map nodes never move)
 };
 
 // Per-thread packet/byte counters, read by the reporter once a second.

@@ -160,7 +160,7 @@ void RxChecker::Add(const uint8_t* p, uint32_t len) {
       break;
   }
   if (stream != last_stream_ || !last_) {
-    last_ = &streams[stream];  // unordered_map nodes never move
+    last_ = &streams[stream];
     last_stream_ = stream;
   }
   last_->Add(seq);

@@ -2,8 +2,8 @@
 // summary (--json, always the last line of stdout).
 //
 // Rates: tx is measured from the start of the run to the last frame
-// posted, rx from the first batch received to the last (so a sink started
-// long before its source does not report a diluted rate).  Gbit/s counts
+// posted, rx (and pong's tx) from the first batch to the last (so a sink
+// started long before its source does not report a diluted rate).  Gbit/s counts
 // Ethernet frame bytes as sent or received (no preamble, FCS or gap).
 //
 // JSON fields: mode, queues, frame_len, interrupted, disconnected (null or
@@ -108,7 +108,8 @@ Totals Sum(const std::vector<Counters>& v) {
 void PrintSummary(const Run& run, int64_t start_ns, const std::string& disconnect,
                   bool interrupted) {
   const Options& o = *run.opt;
-  const Rate tx = MakeRate(Sum(run.tx), start_ns);
+  const Totals tx_t = Sum(run.tx);
+  const Rate tx = MakeRate(tx_t, o.mode == Mode::kPong ? tx_t.first_ns : start_ns);
   const Totals rx_t = Sum(run.rx);
   const Rate rx = MakeRate(rx_t, rx_t.first_ns);
   const bool has_tx = o.mode != Mode::kRx, has_rx = o.mode != Mode::kTx;
