@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace msw {
@@ -99,6 +101,24 @@ socklen_t MakeAddr(const std::string& path, bool abstract, sockaddr_un* a) {
   // DPDK's length: the leading NUL and the name, no terminator.
   std::memcpy(a->sun_path + 1, path.data(), path.size());
   return socklen_t(offsetof(sockaddr_un, sun_path) + 1 + path.size());
+}
+
+// Whether the peer on 'fd' could have opened a socket file owned by
+// 'owner':'group' with mode 0660: root, the owner, or the group as its
+// primary or a supplementary group (/proc names those).
+bool PeerAllowed(int fd, uid_t owner, gid_t group) {
+  ucred cr;
+  socklen_t len = sizeof(cr);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) return false;
+  if (cr.uid == 0 || cr.uid == owner || cr.gid == group) return true;
+  std::ifstream status("/proc/" + std::to_string(cr.pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.compare(0, 7, "Groups:") != 0) continue;
+    std::istringstream groups(line.substr(7));
+    for (unsigned long g; groups >> g;)
+      if (gid_t(g) == group) return true;
+  }
+  return false;
 }
 
 struct UniqueFd {
@@ -220,6 +240,8 @@ Status MemifMaster::Listen(const MemifListenConfig& cfg) {
   listen_cfg_ = cfg;
   listen_ino_ = st.st_ino;
   listen_dev_ = st.st_dev;
+  listen_uid_ = st.st_uid;
+  listen_gid_ = st.st_gid;
   listen_fd_[0] = fs.release();
   listen_fd_[1] = ab.release();
   epfd_ = ep.release();
@@ -394,7 +416,7 @@ void MemifMaster::Run() {
         std::lock_guard<std::mutex> lock(cmd_mu_);
         stop = stop_;
       } else if (tag == kTagListen[0] || tag == kTagListen[1]) {
-        Accept(listen_fd_[tag == kTagListen[0] ? 0 : 1]);
+        Accept(tag == kTagListen[0] ? 0 : 1);
       } else {
         OnReadable(tag);
       }
@@ -427,12 +449,14 @@ void MemifMaster::SetAcceptPaused(bool paused) {
   accept_paused_ = paused;
 }
 
-// Accepts pending clients and greets each with HELLO.  Out of fds, the
-// listeners are paused until the next tick (else level-triggered epoll
-// would spin on them); past kMaxHandshakes, newcomers are turned away.
-void MemifMaster::Accept(int lfd) {
+// Accepts pending clients on listener 'which' (0 file, 1 abstract) and
+// greets each with HELLO.  Out of fds, the listeners are paused until the
+// next tick (else level-triggered epoll would spin on them); past
+// kMaxHandshakes, newcomers are turned away, and so are abstract-name
+// peers the socket file's mode would not admit.
+void MemifMaster::Accept(int which) {
   for (int k = 0; k < 16; k++) {
-    const int fd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd = accept4(listen_fd_[which], nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
@@ -442,11 +466,15 @@ void MemifMaster::Accept(int lfd) {
     const size_t handshakes = std::count_if(conns_.begin(), conns_.end(), [](const auto& e) {
       return e.second->state != Connection::kConnected;
     });
-    if (handshakes >= kMaxHandshakes) {
+    const char* refusal = nullptr;
+    if (handshakes >= kMaxHandshakes) refusal = "too many handshakes in progress";
+    else if (which == 1 && !PeerAllowed(fd, listen_uid_, listen_gid_)) refusal = "permission denied";
+    if (refusal) {
       Msg m = MakeMsg(memif::kMsgDisconnect);
-      PutString(m.disconnect.string, sizeof(m.disconnect.string), "too many handshakes in progress");
+      PutString(m.disconnect.string, sizeof(m.disconnect.string), refusal);
       SendMsg(fd, m);
       close(fd);
+      Emit(MemifEvent::kRefused, 0, 0, "", refusal);
       continue;
     }
     auto c = std::make_unique<Connection>();

@@ -22,6 +22,11 @@
 //   with Switch::AddPort.  Any error sends DISCONNECT with a reason and
 //   closes; the reason also goes out as an event.
 //
+//   The socket file's mode (0660) decides who may connect; the abstract
+//   name has no mode, so a peer arriving there is admitted only if the
+//   file would admit it (SO_PEERCRED: root, the file's owner, or a member
+//   of its group).
+//
 //   The client is never trusted.  Sockets are non-blocking and every
 //   message must be exactly 128 bytes with the fds its type needs; each
 //   message type is accepted only in its state; regions must be sealed
@@ -157,7 +162,7 @@ class MemifMaster {
 
   // Control thread.
   void Run();
-  void Accept(int lfd);
+  void Accept(int which);
   void SetAcceptPaused(bool paused);
   void OnReadable(uint64_t serial);
   Status Handle(Connection& c, const memif::Msg& msg, FdList& fds);
@@ -187,6 +192,8 @@ class MemifMaster {
   int listen_fd_[2] = {-1, -1};  // filesystem, abstract
   ino_t listen_ino_ = 0;         // the socket file we bound, to unlink it
   dev_t listen_dev_ = 0;
+  uid_t listen_uid_ = 0;         // its owner and group, for abstract peers
+  gid_t listen_gid_ = 0;
   int epfd_ = -1;
   int wake_fd_ = -1;
   std::thread thread_;
