@@ -173,7 +173,7 @@ export function cpuSeconds(pid: number): number {
 }
 
 let ticks: number | undefined;
-function clockTicks(): number {
+export function clockTicks(): number {
   if (ticks === undefined) {
     const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
     ticks = Number.parseInt(r.stdout, 10) || 100;
@@ -373,6 +373,13 @@ export class BenchContext {
     return `cross-core probe: fast level ${fast.toFixed(0)} ns` +
       (slow.length ? `, slow level ~${median(slow).toFixed(0)} ns in ${slow.length}/${n} probes` : ', no slow probe') +
       (busy.length ? `, preempted (CPUs busy with other work) in ${busy.length}/${n}` : '');
+  }
+
+  // The probe line and what the sample flags mean, under a table.
+  logLevels(): void {
+    this.log(`  ${this.probeLevels()}`);
+    this.log('  flags: slow = both probes on the slow level, mixed = a flip during the sample, ' +
+      'busy = a probe waited for a CPU held by other work; @fast = median of the fast-level samples only');
   }
 
   log(text: string): void {

@@ -80,7 +80,7 @@ async function run(ctx: BenchContext): Promise<void> {
   }
   printTable(`incast into one receiver, static N->1, 2 workers; ${rounds} sample(s) of ${seconds} s per point`,
     ['size', 'senders', 'rx Mpps', 'rx Gbit/s', 'offered Mpps', 'vs 1 sender'], rows);
-  ctx.log(`  ${ctx.probeLevels()}`);
+  ctx.logLevels();
 }
 
 export const bench: Bench = {

@@ -91,7 +91,7 @@ async function run(ctx: BenchContext): Promise<void> {
     ['case', 'RTT median', 'RTT p99', 'k round trips/s', 'lost'], rows);
   ctx.log(`  interrupt/busy RTT median: ${fmt(ratio)}`);
   ctx.log('  lost: pkt-gen counts the round trip still in flight when -T ends as lost, one per sample');
-  ctx.log(`  ${ctx.probeLevels()}`);
+  ctx.logLevels();
 }
 
 export const bench: Bench = {

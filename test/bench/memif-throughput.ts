@@ -9,6 +9,10 @@
 // with two memif SERVER vdevs on one socket and io forwarding (port 0 ->
 // 1), driven by the same generators; it polls a core at 100%, so it is
 // SIGSTOPped while mswitch is measured and SIGCONTed for its own samples.
+// testpmd keeps its defaults (bursts of 32, one forwarding lcore pinned to
+// CPU 1); mswitch its own (batches of 256, an unpinned worker that sleeps
+// when its rings are empty).  On 2 cores the generators compete with both
+// for CPU time, and that is part of what is measured.
 // Samples alternate A B, B A, ... and each sits between two cross-core
 // probes (harness.ts).  The copy ceiling is bench-helper memcpy: one core
 // copying the frame size in cache, the most any one-copy switch could do
@@ -68,27 +72,30 @@ async function run(ctx: BenchContext): Promise<void> {
 
     const samples = new Map<string, Sample[]>();           // `${peer} ${size}`
     const results = new Map<string, FlowResult[]>();
+    // One sample of 'peer'.  testpmd runs only inside the sample, between
+    // the probes: its polling lcore would otherwise take the probe's CPU.
     const take = async (peer: 'mswitch' | 'testpmd', size: Size): Promise<void> => {
       const key = `${peer} ${size.label}`;
-      const socket = peer === 'mswitch' ? sw.socket : pmd!.socket;
-      if (peer === 'testpmd') {
-        // Let it finish the previous sample's disconnects before anyone
-        // connects to the same ids again.
-        pmd!.child.signal('SIGCONT');
-        await sleep(200);
-      }
       let r: FlowResult | undefined;
       try {
         const s = await ctx.sample(async () => {
-          r = await measureFlow(socket, [0], 1, size.len, seconds);
+          if (peer === 'testpmd') {
+            // Let it finish the previous sample's disconnects before
+            // anyone connects to the same ids again.
+            pmd!.child.signal('SIGCONT');
+            await sleep(200);
+          }
+          try {
+            r = await measureFlow(peer === 'mswitch' ? sw.socket : pmd!.socket, [0], 1, size.len, seconds);
+          } finally {
+            if (peer === 'testpmd') pmd!.child.signal('SIGSTOP');
+          }
           return headline(r, size.unit);
         });
         samples.set(key, [...(samples.get(key) ?? []), s]);
         results.set(key, [...(results.get(key) ?? []), r!]);
       } catch (e) {
         ctx.log(`  ${key}: sample failed: ${(e as Error).message}`);
-      } finally {
-        if (peer === 'testpmd') pmd!.child.signal('SIGSTOP');
       }
     };
 
@@ -148,11 +155,11 @@ function report(ctx: BenchContext, samples: Map<string, Sample[]>, results: Map<
       fmt(ms.median / tp.median), fmt(ms.fastMedian / tp.fastMedian), fmt(ms.median / ceil, 3)]);
   });
   printTable(`memif vport -> vport, static 1=2, 1 worker; ${rounds} samples of ${seconds} s per peer and size ` +
-    '(median [min..max]; slow = samples on the slow level)',
+    '(median [min..max] n=samples, flags)',
   ['size', 'unit', 'mswitch', 'dpdk-testpmd io', 'copy ceiling', 'msw/testpmd', 'msw/testpmd@fast', 'msw/copy'], rows);
   printTable('offered load and loss (medians; loss = frames sent but not received)',
     ['size', 'switch', 'tx Mpps', 'rx Mpps', 'loss'], sideRows);
-  ctx.log(`  ${ctx.probeLevels()}`);
+  ctx.logLevels();
 }
 
 export const bench: Bench = {

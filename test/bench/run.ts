@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`\n${figures.length} figures in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify(figures, null, 1) + '\n');
+    writeFileSync(args.json, `[\n${figures.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`);
     process.stdout.write(`figures written to ${args.json}\n`);
   }
   return 0;
