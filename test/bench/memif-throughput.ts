@@ -19,8 +19,10 @@
 // on one core.
 //
 // Figures: per size, 'Mpps' and 'Gbit/s' medians for mswitch and testpmd
-// (and '@fast' medians over the samples on the fast level), the copy
-// ceiling, and the ratios mswitch/testpmd and mswitch/copy.
+// (and '@fast' medians over the samples on the fast level), the offered
+// rate and the loss, the switch process's CPU while the sender ran and
+// the rate per core of it, the copy ceiling, and the ratios
+// mswitch/testpmd (rate, and rate per core) and mswitch/copy.
 import { spawnSync } from 'child_process';
 
 import { fmt, fmtSummary, median, printTable, sleep, summarize } from './harness';
@@ -86,7 +88,8 @@ async function run(ctx: BenchContext): Promise<void> {
             await sleep(200);
           }
           try {
-            r = await measureFlow(peer === 'mswitch' ? sw.socket : pmd!.socket, [0], 1, size.len, seconds);
+            r = peer === 'mswitch' ? await measureFlow(sw.socket, [0], 1, size.len, seconds, sw.child.pid)
+              : await measureFlow(pmd!.socket, [0], 1, size.len, seconds, pmd!.child.pid);
           } finally {
             if (peer === 'testpmd') pmd!.child.signal('SIGSTOP');
           }
@@ -144,8 +147,15 @@ function report(ctx: BenchContext, samples: Map<string, Sample[]>, results: Map<
       ctx.record(`${peer} ${size.label}`, 'loss', median(rs.map((r) => r.loss)), 'ratio');
       const bad = rs.reduce((a, r) => a + r.rxBad, 0);
       if (bad) ctx.log(`  ${peer} ${size.label}: the receiver dropped ${bad} bad frame(s)`);
+      // Forwarding per CPU second of the switch process: on a shared
+      // 2-core machine this moves less than the rate itself.
+      const cpu = median(rs.map((r) => r.switchCpu));
+      const perCore = median(rs.map((r) => r.rxPps / 1e6 / r.switchCpu));
+      ctx.record(`${peer} ${size.label}`, 'switch CPU', 100 * cpu, '% of a core');
+      ctx.record(`${peer} ${size.label}`, 'Mpps per switch core', perCore, 'Mpps/core');
       sideRows.push([size.label, peer, fmt(median(rs.map((r) => r.txPps / 1e6)), 3),
-        fmt(median(rs.map((r) => r.rxPps / 1e6)), 3), `${fmt(100 * median(rs.map((r) => r.loss)), 1)}%`]);
+        fmt(median(rs.map((r) => r.rxPps / 1e6)), 3), `${fmt(100 * median(rs.map((r) => r.loss)), 1)}%`,
+        fmt(100 * cpu, 0), fmt(perCore, 3)]);
     }
     ctx.record(`copy ${size.label}`, size.unit, ceil, size.unit);
     ctx.record(size.label, 'mswitch/testpmd', ms.median / tp.median, 'ratio');
@@ -157,8 +167,12 @@ function report(ctx: BenchContext, samples: Map<string, Sample[]>, results: Map<
   printTable(`memif vport -> vport, static 1=2, 1 worker; ${rounds} samples of ${seconds} s per peer and size ` +
     '(median [min..max] n=samples, flags)',
   ['size', 'unit', 'mswitch', 'dpdk-testpmd io', 'copy ceiling', 'msw/testpmd', 'msw/testpmd@fast', 'msw/copy'], rows);
-  printTable('offered load and loss (medians; loss = frames sent but not received)',
-    ['size', 'switch', 'tx Mpps', 'rx Mpps', 'loss'], sideRows);
+  printTable('offered load, loss and the switch process\'s CPU while sending (medians; loss = frames sent but not received)',
+    ['size', 'switch', 'tx Mpps', 'rx Mpps', 'loss', 'switch CPU %', 'Mpps per switch core'], sideRows);
+  for (const size of SIZES) {
+    const per = (peer: string): number => median((results.get(`${peer} ${size.label}`) ?? []).map((r) => r.rxPps / r.switchCpu));
+    ctx.record(size.label, 'mswitch/testpmd per core', per('mswitch') / per('testpmd'), 'ratio');
+  }
   ctx.logLevels();
 }
 

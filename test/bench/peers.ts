@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
-import { Child, repoRoot, which } from './harness';
+import { Child, cpuSeconds, repoRoot, which } from './harness';
 
 // ---------------------------------------------------------------------------
 // mswitch
@@ -217,19 +217,25 @@ export interface FlowResult {
   txPps: number;        // offered: the senders' rates summed
   loss: number;         // 1 - received / sent
   rxBad: number;        // frames dropped as bad descriptors, foreign or of a wrong length
+  switchCpu: number;    // cores the switch process used while the senders ran (NaN: not asked)
 }
 
 // One throughput sample: a pkt-gen rx on memif id 'rxId' of 'socket', then
 // one pkt-gen tx per id in 'txIds' (stream = its id) sending 'len'-byte
 // frames for 'seconds'; when the senders are done the receiver is stopped
-// and its rate (first to last frame received) is the sample.
+// and its rate (first to last frame received) is the sample.  With
+// 'switchPid', also the CPU time that process used from the last sender's
+// connection to the end of the sending, per second.
 export async function measureFlow(socket: string, txIds: number[], rxId: number, len: number,
-                                  seconds: number): Promise<FlowResult> {
+                                  seconds: number, switchPid?: number): Promise<FlowResult> {
   const rx = await startConnected({ mode: 'rx', socket, id: rxId, len });
   const txs: Child[] = [];
   try {
     for (const id of txIds) txs.push(await startConnected({ mode: 'tx', socket, id, len, seconds, stream: id }));
+    const cpu0 = switchPid ? cpuSeconds(switchPid) : NaN;
+    const t0 = process.hrtime.bigint();
     await Promise.all(txs.map((t) => t.finish((seconds + 10) * 1000)));
+    const switchCpu = switchPid ? (cpuSeconds(switchPid) - cpu0) / (Number(process.hrtime.bigint() - t0) / 1e9) : NaN;
     await new Promise((r) => setTimeout(r, 200));   // let the last frames through
     await rx.stop('SIGINT');
     const got = pktGenSummary(rx);
@@ -240,6 +246,7 @@ export async function measureFlow(socket: string, txIds: number[], rxId: number,
       txPps: sent.reduce((a, s) => a + (s.tx?.pps ?? 0), 0),
       loss: 1 - (got.rx?.packets ?? 0) / Math.max(1, sent.reduce((a, s) => a + (s.tx?.packets ?? 0), 0)),
       rxBad: (got.rx?.errors ?? 0) + (got.rx?.foreign ?? 0) + (got.rx?.bad_length ?? 0),
+      switchCpu,
     };
   } finally {
     for (const c of [rx, ...txs]) await c.stop('SIGKILL', 1000);
