@@ -11,7 +11,8 @@
 // Gbit/s).  The machine has 2 cores: with k senders, the receiver and two
 // workers the runnable threads outnumber the cores from k = 1 on, so the
 // curve says how the fabric shares a destination under CPU contention,
-// not how it scales with cores as in the paper.  Rounds visit k in
+// not how it scales with cores as in the paper; the switch process's CPU
+// while sending (up to 200% with two workers) is recorded beside it.  Rounds visit k in
 // alternating order; each sample sits between two cross-core probes.
 import { fmt, fmtSummary, median, printTable, summarize } from './harness';
 import type { Bench, BenchContext, Sample } from './harness';
@@ -43,7 +44,7 @@ async function run(ctx: BenchContext): Promise<void> {
           let r: FlowResult | undefined;
           try {
             const s = await ctx.sample(async () => {
-              r = await measureFlow(sw.socket, senders.slice(0, k), 0, len, seconds);
+              r = await measureFlow(sw.socket, senders.slice(0, k), 0, len, seconds, sw.child.pid);
               return r.rxPps / 1e6;
             });
             samples.set(key, [...(samples.get(key) ?? []), s]);
@@ -71,15 +72,18 @@ async function run(ctx: BenchContext): Promise<void> {
       ctx.record(kase, 'Gbit/s', gbps, 'Gbit/s');
       ctx.record(kase, 'offered Mpps', offered, 'Mpps');
       ctx.record(kase, 'loss', median(rs.map((r) => r.loss)), 'ratio');
+      const cpu = median(rs.map((r) => r.switchCpu));
+      ctx.record(kase, 'switch CPU', 100 * cpu, '% of a core');
       const bad = rs.reduce((a, r) => a + r.rxBad, 0);
       if (bad) ctx.log(`  ${kase}: the receiver dropped ${bad} bad frame(s)`);
       const one = summarize(samples.get(`1 ${len}`) ?? [], fastest).median;
       if (k > 1) ctx.record(kase, `vs 1 sender`, s.median / one, 'ratio');
-      rows.push([`${len} B`, String(k), fmtSummary(s, 3), fmt(gbps), fmt(offered, 3), k > 1 ? fmt(s.median / one) : '']);
+      rows.push([`${len} B`, String(k), fmtSummary(s, 3), fmt(gbps), fmt(offered, 3), fmt(100 * cpu, 0),
+        k > 1 ? fmt(s.median / one) : '']);
     }
   }
   printTable(`incast into one receiver, static N->1, 2 workers; ${rounds} sample(s) of ${seconds} s per point`,
-    ['size', 'senders', 'rx Mpps', 'rx Gbit/s', 'offered Mpps', 'vs 1 sender'], rows);
+    ['size', 'senders', 'rx Mpps', 'rx Gbit/s', 'offered Mpps', 'switch CPU %', 'vs 1 sender'], rows);
   ctx.logLevels();
 }
 
