@@ -168,14 +168,15 @@ Napi::Value SwitchWrap::Ports(const Napi::CallbackInfo& info) {
     const MemifInterfaceInfo* mi = nullptr;
     for (const auto& i : ifs)
       if (i.port == p.index()) mi = &i;
-    fill(p.index(), p.name(), p.kind(), p.up(), mi, p.Stats(), p.num_rx_queues(),
-         p.num_tx_queues());
+    PortStats s = p.Stats();
+    if (mi) s += mi->carried;
+    fill(p.index(), p.name(), p.kind(), p.up(), mi, s, p.num_rx_queues(), p.num_tx_queues());
     seen.push_back(p.index());
   });
   for (const auto& i : ifs) {
     bool listed = false;
     for (uint32_t s : seen) listed = listed || s == i.port;
-    if (!listed) fill(i.port, i.name, "memif", false, &i, PortStats{}, 0, 0);
+    if (!listed) fill(i.port, i.name, "memif", false, &i, i.carried, 0, 0);
   }
   return out;
 }

@@ -29,11 +29,16 @@ describe('logic swap under traffic', function () {
     stop = true;
     await swapper;
     expect(swaps).to.be.greaterThan(20);
-    const p1 = rig.sw.ports().find((p) => p.index === 1);
+    const p1 = rig.port(0);
+    const p2 = rig.port(1);
     expect(tx.tx.packets).to.be.greaterThan(100000);
-    expect(rx.rx.packets, 'every frame arrived').to.equal(tx.tx.packets);
+    expect(p1.rxPackets, 'the switch took every frame sent').to.equal(tx.tx.packets);
+    // None lost in a swap: every frame was delivered, or found the
+    // receiver's ring full (the receiver shares 2 cores with everyone).
+    expect(p1.drops['logic-drop'] + p1.drops['bad-dest'] + p1.drops['hairpin']).to.equal(0);
+    expect(p2.txPackets).to.equal(rx.rx.packets);
+    expect(p2.txPackets + p2.drops['no-space'], 'delivered + counted drops').to.equal(tx.tx.packets);
     expectOrdered(rx);
-    expect(p1 === undefined || p1.drops['logic-drop'] === 0).to.equal(true);
   });
 
   it('refuses an unknown logic or a bad config and keeps the running one', async () => {

@@ -65,6 +65,15 @@ struct alignas(64) PortCounters {
 struct PortStats {
   uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   uint64_t drops[kNumDropReasons] = {};
+
+  PortStats& operator+=(const PortStats& o) {
+    rx_packets += o.rx_packets;
+    rx_bytes += o.rx_bytes;
+    tx_packets += o.tx_packets;
+    tx_bytes += o.tx_bytes;
+    for (uint32_t r = 0; r < kNumDropReasons; r++) drops[r] += o.drops[r];
+    return *this;
+  }
 };
 
 // A granted run of transmit slots on one queue.

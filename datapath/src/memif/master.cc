@@ -310,7 +310,8 @@ std::vector<MemifInterfaceInfo> MemifMaster::Interfaces() const {
   std::vector<MemifInterfaceInfo> out;
   for (const auto& it : interfaces_) {
     const Interface& i = it.second;
-    out.push_back(MemifInterfaceInfo{i.cfg.id, i.cfg.port, i.cfg.name, i.connected, i.client_name});
+    out.push_back(MemifInterfaceInfo{i.cfg.id, i.cfg.port, i.cfg.name, i.connected, i.client_name,
+                                     i.carried});
   }
   return out;
 }
@@ -579,9 +580,11 @@ void MemifMaster::Drop(uint64_t serial, const std::string& reason, bool tell_cli
     }
   }
   const bool was_up = c->port != nullptr;
+  PortStats last;
   if (c->port) {
     c->port->Disconnect();
     std::unique_ptr<Port> p = sw_->RemovePort(port, forget);
+    if (p) last = p->Stats();  // final: no worker touches it any more
     p.reset();  // unmaps the regions, closes the ring eventfds
     c->port = nullptr;
   } else if (c->bound && forget && port) {
@@ -597,6 +600,7 @@ void MemifMaster::Drop(uint64_t serial, const std::string& reason, bool tell_cli
         i->second.conn = 0;
         i->second.connected = false;
         i->second.client_name.clear();
+        i->second.carried += last;
       }
     }
   }

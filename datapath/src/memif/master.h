@@ -99,6 +99,9 @@ struct MemifInterfaceInfo {
   std::string name;
   bool connected;
   std::string client_name;
+  // Counters of earlier connections of a pre-created interface: a port
+  // keeps counting across its client's reconnects, as an OVS port does.
+  PortStats carried;
 };
 
 class MemifMaster {
@@ -143,6 +146,7 @@ class MemifMaster {
     uint64_t conn = 0;         // serial of the bound connection, 0 if none
     bool connected = false;    // its port is in the switch
     std::string client_name;
+    PortStats carried;         // counters of its earlier connections
   };
 
   struct Connection {
