@@ -177,6 +177,87 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
 bool HasTx(Mode m) { return m != Mode::kRx; }
 bool HasRx(Mode m) { return m != Mode::kTx; }
 
+// Starts one thread per queue and side for the mode.
+std::vector<std::thread> StartWorkers(Run* run, uint32_t queues) {
+  const Options& o = *run->opt;
+  std::vector<std::thread> threads;
+  if (o.mode == Mode::kTx || o.mode == Mode::kTxRx) {
+    run->tx_running = queues;
+    for (uint32_t q = 0; q < queues; q++) {
+      const uint64_t quota =
+          o.count ? o.count / queues + (q < o.count % queues ? 1 : 0) : UINT64_MAX;
+      threads.emplace_back(TxLoop, run, q, quota, o.rate / queues);
+    }
+  }
+  if (o.mode == Mode::kRx || o.mode == Mode::kTxRx) {
+    for (uint32_t q = 0; q < queues; q++) threads.emplace_back(RxLoop, run, q);
+  }
+  if (o.mode == Mode::kPing) {
+    run->tx_running = 1;
+    threads.emplace_back(PingLoop, run);
+  }
+  if (o.mode == Mode::kPong) {
+    for (uint32_t q = 0; q < queues; q++) threads.emplace_back(PongLoop, run, q);
+  }
+  return threads;
+}
+
+// The per-second line: rates over the 'secs' since the previous one.
+void PrintRateLine(Mode mode, double at, double secs, const Totals& tx, const Totals& prev_tx,
+                   const Totals& rx, const Totals& prev_rx) {
+  printf("[%8.3fs]", at);
+  if (HasTx(mode)) {
+    printf(" tx %9.3f Mpps %8.3f Gbps", (tx.packets - prev_tx.packets) * 1e-6 / secs,
+           (tx.bytes - prev_tx.bytes) * 8e-9 / secs);
+  }
+  if (HasRx(mode)) {
+    printf("%s rx %9.3f Mpps %8.3f Gbps", HasTx(mode) ? " |" : "",
+           (rx.packets - prev_rx.packets) * 1e-6 / secs, (rx.bytes - prev_rx.bytes) * 8e-9 / secs);
+  }
+  printf("\n");
+  fflush(stdout);
+}
+
+// Watches the run from the main thread until it should end: a signal
+// ('*interrupted'), the duration, a disconnect ('*disconnect' gets the
+// reason), an rx loop that saw its count, or the senders being done (txrx:
+// plus everything back, or a second of silence).  Prints the rate lines.
+void Supervise(Run* run, int64_t start, std::string* disconnect, bool* interrupted) {
+  const Options& o = *run->opt;
+  const bool senders = o.mode == Mode::kTx || o.mode == Mode::kTxRx || o.mode == Mode::kPing;
+  int64_t next_report = start + 1000000000, prev_at = start, senders_done_at = 0;
+  Totals prev_tx, prev_rx;
+  for (;;) {
+    usleep(static_cast<useconds_t>(
+        std::max<int64_t>(1000, std::min<int64_t>(100000, (next_report - NowNs()) / 1000))));
+    const int64_t now = NowNs();
+    if (g_signalled) {
+      *interrupted = true;
+      return;
+    }
+    if (o.duration > 0 && now - start >= static_cast<int64_t>(o.duration * 1e9)) return;
+    if (!run->client->Connected()) {
+      *disconnect = run->client->DisconnectReason();
+      return;
+    }
+    if (run->stop.load()) return;
+    if (senders && run->tx_running.load() == 0) {
+      if (o.mode != Mode::kTxRx) return;
+      if (!senders_done_at) senders_done_at = now;
+      const int64_t last_rx = std::max(Sum(run->rx).last_ns, senders_done_at);
+      if ((o.count && run->rx_total.load() >= o.count) || now - last_rx > 1000000000) return;
+    }
+    if (now >= next_report) {
+      const Totals tx = Sum(run->tx), rx = Sum(run->rx);
+      PrintRateLine(o.mode, (now - start) * 1e-9, (now - prev_at) * 1e-9, tx, prev_tx, rx, prev_rx);
+      prev_tx = tx;
+      prev_rx = rx;
+      prev_at = now;
+      next_report += 1000000000;
+    }
+  }
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -213,80 +294,14 @@ int Main(int argc, char** argv) {
   }
   fflush(stdout);
 
-  // One thread per queue and side.
   Run run(queues);
   run.opt = &o;
   run.client = client.get();
-  std::vector<std::thread> threads;
   const int64_t start = NowNs();
-  if (o.mode == Mode::kTx || o.mode == Mode::kTxRx) {
-    run.tx_running = queues;
-    for (uint32_t q = 0; q < queues; q++) {
-      uint64_t quota = o.count ? o.count / queues + (q < o.count % queues ? 1 : 0) : UINT64_MAX;
-      threads.emplace_back(TxLoop, &run, q, quota, o.rate / queues);
-    }
-  }
-  if (o.mode == Mode::kRx || o.mode == Mode::kTxRx) {
-    for (uint32_t q = 0; q < queues; q++) threads.emplace_back(RxLoop, &run, q);
-  }
-  if (o.mode == Mode::kPing) {
-    run.tx_running = 1;
-    threads.emplace_back(PingLoop, &run);
-  }
-  if (o.mode == Mode::kPong) {
-    for (uint32_t q = 0; q < queues; q++) threads.emplace_back(PongLoop, &run, q);
-  }
-
-  // Tick: end conditions every 100 ms, a rate line every second.
+  std::vector<std::thread> threads = StartWorkers(&run, queues);
   std::string disconnect;
   bool interrupted = false;
-  int64_t next_report = start + 1000000000;
-  int64_t tx_done_at = 0;
-  int64_t prev_at = start;
-  Totals prev_tx, prev_rx;
-  for (;;) {
-    usleep(static_cast<useconds_t>(
-        std::max<int64_t>(1000, std::min<int64_t>(100000, (next_report - NowNs()) / 1000))));
-    const int64_t now = NowNs();
-    if (g_signalled) {
-      interrupted = true;
-      break;
-    }
-    if (o.duration > 0 && now - start >= static_cast<int64_t>(o.duration * 1e9)) break;
-    if (!client->Connected()) {
-      disconnect = client->DisconnectReason();
-      break;
-    }
-    if (run.stop.load()) break;  // rx saw its count
-    const bool tx_side = o.mode == Mode::kTx || o.mode == Mode::kTxRx || o.mode == Mode::kPing;
-    if (tx_side && run.tx_running.load() == 0) {
-      if (o.mode != Mode::kTxRx) break;
-      // txrx: wait for the rest to come back, at most 1 s of silence.
-      if (!tx_done_at) tx_done_at = now;
-      const int64_t last_rx = std::max(Sum(run.rx).last_ns, tx_done_at);
-      if ((o.count && run.rx_total.load() >= o.count) || now - last_rx > 1000000000) break;
-    }
-    if (now >= next_report) {
-      const Totals tx = Sum(run.tx), rx = Sum(run.rx);
-      const double secs = (now - prev_at) * 1e-9;
-      printf("[%8.3fs]", (now - start) * 1e-9);
-      if (HasTx(o.mode)) {
-        printf(" tx %9.3f Mpps %8.3f Gbps", (tx.packets - prev_tx.packets) * 1e-6 / secs,
-               (tx.bytes - prev_tx.bytes) * 8e-9 / secs);
-      }
-      if (HasRx(o.mode)) {
-        printf("%s rx %9.3f Mpps %8.3f Gbps", HasTx(o.mode) ? " |" : "",
-               (rx.packets - prev_rx.packets) * 1e-6 / secs,
-               (rx.bytes - prev_rx.bytes) * 8e-9 / secs);
-      }
-      printf("\n");
-      fflush(stdout);
-      prev_tx = tx;
-      prev_rx = rx;
-      prev_at = now;
-      next_report += 1000000000;
-    }
-  }
+  Supervise(&run, start, &disconnect, &interrupted);
   run.stop.store(true);
   for (std::thread& t : threads) t.join();
   PrintSummary(run, start, disconnect, interrupted);

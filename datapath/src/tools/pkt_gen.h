@@ -58,9 +58,9 @@ void BuildFrame(const Options& o, uint32_t stream, uint64_t seq, uint32_t flow,
                 uint8_t* buf, uint32_t n, uint32_t frame_len);
 
 // Rewrites the per-frame fields of a template in place: the sequence
-// number and, when the run has several flows, the flow's addresses, ports
-// and the IP checksum.
-void StampFrame(const Options& o, uint8_t* buf, uint64_t seq);
+// number and, when the run has several flows, the addresses, ports and IP
+// checksum of 'flow' (the caller's seq % flows, kept incrementally).
+void StampFrame(const Options& o, uint8_t* buf, uint64_t seq, uint32_t flow);
 
 // Swaps the Ethernet source and destination (pong).
 void SwapMacs(uint8_t* frame);

@@ -83,9 +83,9 @@ void BuildFrame(const Options& o, uint32_t stream, uint64_t seq, uint32_t flow,
   for (uint32_t i = kMarkerEnd; i < n; i++) buf[i] = static_cast<uint8_t>(i * 7 + 1);
 }
 
-void StampFrame(const Options& o, uint8_t* buf, uint64_t seq) {
+void StampFrame(const Options& o, uint8_t* buf, uint64_t seq, uint32_t flow) {
   memcpy(buf + kMarkerOffset + 8, &seq, 8);
-  if (o.flows > 1) WriteFlow(o, buf, static_cast<uint32_t>(seq % o.flows));
+  if (o.flows > 1) WriteFlow(o, buf, flow);
 }
 
 void SwapMacs(uint8_t* f) {

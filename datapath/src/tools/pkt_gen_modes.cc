@@ -82,8 +82,10 @@ void TxLoop(Run* run, uint32_t q, uint64_t quota, double rate) {
     BuildFrame(o, stream, 0, 0, buf, std::min(cap, o.len), o.len);
   });
   uint64_t seq = 0;
+  uint32_t flow = 0;  // (seq + i) % flows, without a division per frame
   const MemifClient::TxStamp stamp = [&](uint8_t* buf, uint32_t i) {
-    StampFrame(o, buf, seq + i);
+    StampFrame(o, buf, seq + i, flow);
+    if (++flow == o.flows) flow = 0;
   };
   const int64_t start = NowNs();
   // Rate-limited, frames go out in bursts of about 200 µs worth (at most
@@ -165,7 +167,7 @@ void PingLoop(Run* run) {
   const int64_t start = NowNs();
   while (!run->stop.load(std::memory_order_relaxed) && (!o.count || seq < o.count)) {
     if (o.rate > 0) SleepUntil(start + static_cast<int64_t>(seq / o.rate * 1e9), run->stop);
-    StampFrame(o, frame.get(), seq);
+    StampFrame(o, frame.get(), seq, static_cast<uint32_t>(seq % o.flows));
     echoed = false;
     uint32_t spins = 0;
     sent_at = NowNs();
