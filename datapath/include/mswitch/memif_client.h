@@ -46,7 +46,13 @@
 //
 //   Interop.  Buffer size is not part of the handshake: against DPDK's
 //   net_memif, 'buffer_size' must equal the server's bsize (default 2048),
-//   since DPDK copies a whole descriptor into one of its buffers.
+//   since DPDK copies a whole descriptor into one of its buffers.  DPDK
+//   22.11's copy-mode transmit counts a chain's slots one short: when our
+//   M2S ring has fewer free slots than a chain needs, it either publishes
+//   past the offered head (Recv resynchronises, see Invariants) or writes
+//   one slot past it and abandons the chain, which silently corrupts the
+//   oldest unread frame.  Only chained frames are affected, and only when
+//   the receiver falls behind.
 //
 // Invariants
 //   - Ring indices are free-running uint16 counters; the client stores S2M
