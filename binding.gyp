@@ -27,6 +27,13 @@
       "sources": [
         "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc datapath/src/tools/pkt_gen*.cc 2>/dev/null || true')"
       ]
+    },
+    {
+      "target_name": "mswitch-hostile-client",
+      "type": "executable",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc test/datapath/hostile/*.cc 2>/dev/null || true')"
+      ]
     }
   ]
 }
