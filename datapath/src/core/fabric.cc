@@ -58,10 +58,13 @@ void Fabric::Classify(Port& src, const RxBatch& batch, uint64_t now_ns) {
     pkt.data = head;
     pkt.head_len = head_len;
     pkt.len = f.len;
+    // The ABI promises a zeroed result but for 'scratch': a logic may set
+    // only what it needs, so nothing of the last answer may leak through.
     res.verdict = MSW_VERDICT_DROP;
     res.port = 0;
     res.n_outputs = 0;
     res.flags = 0;
+    std::memset(res.outputs, 0, sizeof res.outputs);
     li->ops->lookup(li->instance, &pkt, &res);
 
     switch (res.verdict) {
@@ -153,43 +156,66 @@ bool Fabric::AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
   return true;
 }
 
-// Phase 2, mSwitch: only the destinations that received something.
+// Phase 2, mSwitch: only the destinations that received something.  An
+// active destination gets its own list merged with the flood list by
+// record index (as netmap's nm_bdg_flush merges its unicast and broadcast
+// queues), so it receives the batch's frames in batch order; the ports
+// with no list of their own then get the flood list alone.
 void Fabric::DeliverLists(Port& src, const RxBatch& batch) {
   uint32_t* g = gather_.data();
   for (uint32_t dst : active_) {
-    uint32_t n = 0;
-    for (uint32_t r = dst_head_[dst]; r != kNil; r = recs_[r].next) g[n++] = r;
+    uint32_t n = 0, own = 0;
+    uint32_t a = dst_head_[dst], b = dst == src.index() ? kNil : flood_head_;
+    while (a != kNil || b != kNil) {
+      if (b == kNil || (a != kNil && a < b)) {
+        g[n++] = a;
+        a = recs_[a].next;
+        own++;
+      } else {
+        g[n++] = b;
+        b = recs_[b].next;
+      }
+    }
     Port* p = sw_->port(dst);
     if (p) Deliver(*p, g, n, batch);
-    else src_ctr_->Drop(kBadDest, n);  // removed since phase 1
+    else src_ctr_->Drop(kBadDest, own);  // removed since phase 1
   }
   if (flood_head_ == kNil) return;
   uint32_t n = 0;
   for (uint32_t r = flood_head_; r != kNil; r = recs_[r].next) g[n++] = r;
   const Switch::PortList* list = sw_->port_list();
   for (uint32_t k = 0; list && k < list->n; k++) {
-    if (list->index[k] == src.index()) continue;
-    Port* p = sw_->port(list->index[k]);
+    const uint32_t dst = list->index[k];
+    if (dst == src.index() || dst_head_[dst] != kNil) continue;  // done above
+    Port* p = sw_->port(dst);
     if (p) Deliver(*p, g, n, batch);
   }
 }
 
 // Phase 2, VALE: every port, and for each a scan of the whole batch.
+// Unicast records whose port left the switch since phase 1 match no port
+// scanned: they are counted as bad-dest, as in mSwitch mode.
 void Fabric::DeliverVale(Port& src, const RxBatch& batch) {
   uint32_t* g = gather_.data();
+  uint32_t unicast = 0, reached = 0;
+  for (uint32_t r = 0; r < n_recs_; r++) unicast += recs_[r].dst != kFloodDst;
   const Switch::PortList* list = sw_->port_list();
   for (uint32_t k = 0; list && k < list->n; k++) {
     const uint32_t dst = list->index[k];
     const bool is_src = dst == src.index();
-    uint32_t n = 0;
+    uint32_t n = 0, own = 0;
     for (uint32_t r = 0; r < n_recs_; r++) {
       const uint32_t d = recs_[r].dst;
+      if (d == dst) own++;
       if (d == dst || (d == kFloodDst && !is_src)) g[n++] = r;
     }
     if (n == 0) continue;
     Port* p = sw_->port(dst);
-    if (p) Deliver(*p, g, n, batch);
+    if (!p) continue;
+    Deliver(*p, g, n, batch);
+    reached += own;
   }
+  if (reached < unicast) src_ctr_->Drop(kBadDest, unicast - reached);
 }
 
 void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch) {

@@ -30,6 +30,12 @@ bool ParsePort(const char* s, char** end, uint32_t* v) {
   return true;
 }
 
+// Whether nothing but spaces is left at 's' (a command's end).
+bool AtEnd(const char* s) {
+  while (*s == ' ') s++;
+  return *s == '\0';
+}
+
 // Parses "1=2,2=1" into 'm'; on error names the bad text in 'err'.
 int ParsePairs(StaticMap* m, const char* cfg, char* err, size_t err_len) {
   const char* p = cfg ? cfg : "";
@@ -77,7 +83,7 @@ int StaticControl(void* instance, const char* cmd, char* reply, size_t reply_len
   uint32_t in, out;
   char* e;
   if (std::strncmp(cmd, "set ", 4) == 0) {
-    if (!ParsePort(cmd + 4, &e, &in) || !ParsePort(e, &e, &out)) {
+    if (!ParsePort(cmd + 4, &e, &in) || !ParsePort(e, &e, &out) || !AtEnd(e)) {
       std::snprintf(reply, reply_len, "usage: set IN OUT (ports 1..%u)", MSW_MAX_PORTS);
       return EINVAL;
     }
@@ -85,7 +91,7 @@ int StaticControl(void* instance, const char* cmd, char* reply, size_t reply_len
     return 0;
   }
   if (std::strncmp(cmd, "del ", 4) == 0) {
-    if (!ParsePort(cmd + 4, &e, &in)) {
+    if (!ParsePort(cmd + 4, &e, &in) || !AtEnd(e)) {
       std::snprintf(reply, reply_len, "usage: del IN");
       return EINVAL;
     }
