@@ -34,6 +34,13 @@
       "sources": [
         "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc test/datapath/hostile/*.cc 2>/dev/null || true')"
       ]
+    },
+    {
+      "target_name": "mswitch-native-test",
+      "type": "executable",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc test/datapath/native/*.cc 2>/dev/null || true')"
+      ]
     }
   ]
 }
