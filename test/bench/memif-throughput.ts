@@ -8,7 +8,8 @@
 // 64 KiB (65535 B, 33 chained 2 KiB buffers).  The peer is dpdk-testpmd
 // with two memif SERVER vdevs on one socket and io forwarding (port 0 ->
 // 1), driven by the same generators; it polls a core at 100%, so it is
-// SIGSTOPped while mswitch is measured and SIGCONTed for its own samples.
+// SIGSTOPped while mswitch is measured and SIGCONTed for its own samples
+// (and restarted should it crash, see PausedTestpmd).
 // testpmd keeps its defaults (bursts of 32, one forwarding lcore pinned to
 // CPU 1); mswitch its own (batches of 256, an unpinned worker that sleeps
 // when its rings are empty).  On 2 cores the generators compete with both
@@ -52,6 +53,53 @@ function copyCeiling(helper: string | undefined, len: number, seconds: number): 
   }
 }
 
+// dpdk-testpmd between its samples: paused (SIGSTOP), since its polling
+// lcore would take CPU from mswitch's samples and from the probes, and
+// restarted when it stopped serving (Debian's testpmd 22.11 was seen to
+// die of SIGSEGV now and then, right after its memif clients left).
+class PausedTestpmd {
+  restarts = 0;
+
+  private constructor(private readonly dir: string, private pmd: Testpmd) {}
+
+  static async start(dir: string): Promise<PausedTestpmd> {
+    const pmd = await startTestpmd(dir, [0, 1]);
+    pmd.child.signal('SIGSTOP');
+    return new PausedTestpmd(dir, pmd);
+  }
+
+  // Runs 'fn' with testpmd running; it is paused again afterwards.
+  async run<T>(fn: (socket: string, pid: number) => Promise<T>): Promise<T> {
+    this.pmd.child.signal('SIGCONT');
+    // Let it finish the previous sample's disconnects before anyone
+    // connects to the same ids again.
+    await sleep(200);
+    try {
+      return await fn(this.pmd.socket, this.pmd.child.pid);
+    } finally {
+      this.pmd.child.signal('SIGSTOP');
+    }
+  }
+
+  // After a failed sample: restarts testpmd if it died or stopped
+  // listening, and says so.
+  async recover(err: Error, log: (text: string) => void): Promise<void> {
+    const c = this.pmd.child;
+    if (!c.exit && !/refused/.test(err.message)) return;
+    log(`  dpdk-testpmd stopped serving (${c.exit?.signal ? c.describeExit() : `${c.describeExit()}:\n${c.tail()}`}); restarting it`);
+    this.restarts++;
+    await this.pmd.stop();
+    this.pmd = await startTestpmd(this.dir, [0, 1]);
+    this.pmd.child.signal('SIGSTOP');
+  }
+
+  stop(): Promise<void> {
+    return this.pmd.stop();
+  }
+}
+
+type Peer = 'mswitch' | 'testpmd';
+
 async function run(ctx: BenchContext): Promise<void> {
   if (!pktGenPath()) throw new Error('mswitch-pkt-gen is not built');
   const seconds = ctx.quick ? 1.5 : 4;
@@ -60,13 +108,12 @@ async function run(ctx: BenchContext): Promise<void> {
     logic: 'static', logicConfig: '1=2', workers: 1,
     interfaces: [{ id: 0, port: 1 }, { id: 1, port: 2 }],
   });
-  let pmd: Testpmd | undefined;
+  let pmd: PausedTestpmd | undefined;
   try {
     if (!testpmdPath()) ctx.log('  peer absent: dpdk-testpmd is not installed; no mswitch/testpmd ratio');
     else {
       try {
-        pmd = await startTestpmd(`${ctx.tmp}/testpmd`, [0, 1]);
-        pmd.child.signal('SIGSTOP');
+        pmd = await PausedTestpmd.start(`${ctx.tmp}/testpmd`);
       } catch (e) {
         ctx.log(`  peer absent: dpdk-testpmd did not start: ${(e as Error).message}`);
       }
@@ -74,38 +121,27 @@ async function run(ctx: BenchContext): Promise<void> {
 
     const samples = new Map<string, Sample[]>();           // `${peer} ${size}`
     const results = new Map<string, FlowResult[]>();
-    // One sample of 'peer'.  testpmd runs only inside the sample, between
-    // the probes: its polling lcore would otherwise take the probe's CPU.
-    const take = async (peer: 'mswitch' | 'testpmd', size: Size): Promise<void> => {
+    const take = async (peer: Peer, size: Size): Promise<void> => {
       const key = `${peer} ${size.label}`;
+      const flow = (socket: string, pid: number): Promise<FlowResult> => measureFlow(socket, [0], 1, size.len, seconds, pid);
       let r: FlowResult | undefined;
       try {
         const s = await ctx.sample(async () => {
-          if (peer === 'testpmd') {
-            // Let it finish the previous sample's disconnects before
-            // anyone connects to the same ids again.
-            pmd!.child.signal('SIGCONT');
-            await sleep(200);
-          }
-          try {
-            r = peer === 'mswitch' ? await measureFlow(sw.socket, [0], 1, size.len, seconds, sw.child.pid)
-              : await measureFlow(pmd!.socket, [0], 1, size.len, seconds, pmd!.child.pid);
-          } finally {
-            if (peer === 'testpmd') pmd!.child.signal('SIGSTOP');
-          }
+          r = peer === 'mswitch' ? await flow(sw.socket, sw.child.pid) : await pmd!.run(flow);
           return headline(r, size.unit);
         });
         samples.set(key, [...(samples.get(key) ?? []), s]);
         results.set(key, [...(results.get(key) ?? []), r!]);
       } catch (e) {
         ctx.log(`  ${key}: sample failed: ${(e as Error).message}`);
+        if (peer === 'testpmd') await pmd!.recover(e as Error, (t) => ctx.log(t));
       }
     };
 
     // A B, B A, ...: each peer sees both levels of the VM.
     for (let round = 0; round < rounds; round++) {
       for (const size of SIZES) {
-        const peers: ('mswitch' | 'testpmd')[] = pmd ? ['mswitch', 'testpmd'] : ['mswitch'];
+        const peers: Peer[] = pmd ? ['mswitch', 'testpmd'] : ['mswitch'];
         if (round % 2) peers.reverse();
         for (const p of peers) await take(p, size);
       }
@@ -117,11 +153,9 @@ async function run(ctx: BenchContext): Promise<void> {
       return { mpps: Math.max(...runs.map((x) => x.mpps)), gbps: Math.max(...runs.map((x) => x.gbps)) };
     });
     report(ctx, samples, results, ceilings, rounds, seconds, pmd !== undefined);
+    if (pmd) ctx.record('dpdk-testpmd', 'restarts', pmd.restarts, 'count');
   } finally {
-    if (pmd) {
-      pmd.child.signal('SIGCONT');
-      await pmd.stop();
-    }
+    await pmd?.stop();
     await sw.stop();
   }
 }
