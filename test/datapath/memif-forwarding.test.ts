@@ -102,4 +102,18 @@ describe('memif forwarding (l2-learning)', function () {
     expect(pb.txPackets).to.equal(got.length);
     got.forEach((f, i) => expect(f.readUInt32BE(14), 'in order').to.equal(i));
   });
+
+  it('counts frames to a configured port whose client is not connected as port-down', async () => {
+    rig = await makeRig({ logic: 'static', logicConfig: '1=2' });
+    rig.sw.addMemifInterface({ id: 0, port: 1 });
+    rig.sw.addMemifInterface({ id: 1, port: 2 });
+    const a = await rig.connect(0);
+    sendAll(a, [frame(mac(2), mac(1), 60), frame(mac(2), mac(1), 60)]);
+    await new Promise((r) => setTimeout(r, 200));
+    const p1 = rig.port(0);
+    expect(p1.rxPackets).to.equal(2);
+    expect(p1.drops['port-down']).to.equal(2);
+    expect(p1.drops['bad-dest']).to.equal(0);
+    expect(rig.port(1).up).to.equal(false);
+  });
 });

@@ -111,6 +111,12 @@ void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
     }
     const uint32_t extra = o.strip < head_len ? head_len - o.strip : 0;
     const uint32_t need = o.head_len + extra;
+    const uint32_t src_off = std::max<uint32_t>(o.strip, head_len);
+    const uint32_t out_len = FrameView::Length(need, frame_len, src_off);
+    if (out_len == 0 || out_len > kMaxFrameLen) {
+      src_ctr_->Drop(out_len ? kTooLong : kLogicDrop);  // nothing to send, or too much
+      continue;
+    }
     if (arena_used_ + need > arena_size_) {
       src_ctr_->Drop(kNoVariantSpace);
       continue;
@@ -119,13 +125,13 @@ void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
     std::memcpy(p, scratch_ + o.head_off, o.head_len);
     std::memcpy(p + o.head_len, head + o.strip, extra);
     arena_used_ += need;
-    AddRecord(frame, dst, p, need, std::max<uint32_t>(o.strip, head_len), link);
+    AddRecord(frame, dst, p, need, src_off, link);
   }
 }
 
 bool Fabric::CheckDest(Port& src, uint32_t dst, uint32_t flags) {
   if (dst == 0 || dst > MSW_MAX_PORTS || sw_->port(dst) == nullptr) {
-    src_ctr_->Drop(kBadDest);
+    src_ctr_->Drop(dst <= MSW_MAX_PORTS && sw_->reserved(dst) ? kPortDown : kBadDest);
     return false;
   }
   if (dst == src.index() && !(flags & MSW_OUT_ALLOW_IN_PORT)) {

@@ -34,7 +34,9 @@ bool ValidName(const char* name) {
 
 void RegisterBuiltinLogics();  // logics/builtin.cc
 
-Status RegisterLogic(const msw_logic_ops* ops) {
+// Registration without first registering the built-ins (builtin.cc uses it
+// from inside its call_once).
+Status RegisterLogicNoBuiltins(const msw_logic_ops* ops) {
   if (!ops) return Status::Error(EINVAL, "logic registration: null ops table");
   if (ops->abi_version != MSW_LOGIC_ABI_VERSION)
     return Status::Error(EPROTO, "logic '" + std::string(ops->name ? ops->name : "?") +
@@ -51,6 +53,12 @@ Status RegisterLogic(const msw_logic_ops* ops) {
       return Status::Error(EEXIST, "logic '" + std::string(ops->name) + "' is already registered");
   Registry().push_back(ops);
   return Status::Ok();
+}
+
+// The built-ins go first, so no one can take their names.
+Status RegisterLogic(const msw_logic_ops* ops) {
+  RegisterBuiltinLogics();
+  return RegisterLogicNoBuiltins(ops);
 }
 
 Status LoadLogicLibrary(const std::string& path, std::string* name) {

@@ -76,16 +76,23 @@ Switch::~Switch() {
   std::free(const_cast<PortList*>(port_list_.load()));
 }
 
+// control_mu_ held: the vector is the control plane's truth, the atomic
+// flags its copy for workers (to tell a port with no client from none).
+void Switch::SetReserved(uint32_t index, bool v) {
+  reserved_[index] = v;
+  reserved_flag_[index].store(v, std::memory_order_relaxed);
+}
+
 uint32_t Switch::ReserveIndex(uint32_t want) {
   std::lock_guard<std::mutex> lock(control_mu_);
   if (want) {
     if (want > MSW_MAX_PORTS || reserved_[want]) return 0;
-    reserved_[want] = true;
+    SetReserved(want, true);
     return want;
   }
   for (uint32_t i = 1; i <= MSW_MAX_PORTS; i++) {
     if (!reserved_[i]) {
-      reserved_[i] = true;
+      SetReserved(i, true);
       return i;
     }
   }
@@ -94,7 +101,7 @@ uint32_t Switch::ReserveIndex(uint32_t want) {
 
 void Switch::ReleaseIndex(uint32_t index) {
   std::lock_guard<std::mutex> lock(control_mu_);
-  if (index && index <= MSW_MAX_PORTS && !owned_[index]) reserved_[index] = false;
+  if (index && index <= MSW_MAX_PORTS && !owned_[index]) SetReserved(index, false);
 }
 
 // control_mu_ held.  The old list is freed after a grace period by the
@@ -144,7 +151,7 @@ std::unique_ptr<Port> Switch::RemovePort(uint32_t index, bool release_index) {
   PublishPortList();  // includes the grace period
   NotifyLogic(MSW_PORT_REMOVED, *p);
   if (release_index) {
-    reserved_[index] = false;
+    SetReserved(index, false);
     port_worker_[index] = -1;
   }
   return out;

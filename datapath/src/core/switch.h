@@ -129,6 +129,11 @@ class Switch {
     return port_list_.load(std::memory_order_acquire);
   }
   LogicInstance* logic() const { return logic_.load(std::memory_order_acquire); }
+  // Whether 'index' is a port number in use, connected or not (a memif
+  // interface waiting for its client): frames to it count as port-down.
+  bool reserved(uint32_t index) const {
+    return index <= MSW_MAX_PORTS && reserved_flag_[index].load(std::memory_order_relaxed);
+  }
 
   // Quiescent-state bookkeeping, one slot per worker.
   struct alignas(64) QsSlot {
@@ -141,6 +146,7 @@ class Switch {
  private:
   explicit Switch(const SwitchConfig& cfg);
   void PublishPortList();  // control_mu_ held
+  void SetReserved(uint32_t index, bool v);  // control_mu_ held
   void NotifyLogic(msw_port_event ev, Port& port);
 
   SwitchConfig cfg_;
@@ -149,6 +155,7 @@ class Switch {
   std::atomic<Port*> ports_[MSW_MAX_PORTS + 1] = {};
   std::vector<std::unique_ptr<Port>> owned_;  // by index, control_mu_
   std::vector<bool> reserved_;                // by index, control_mu_
+  std::atomic<bool> reserved_flag_[MSW_MAX_PORTS + 1] = {};
   std::vector<int> port_worker_;              // by index, control_mu_
   std::atomic<const PortList*> port_list_{nullptr};
   std::atomic<LogicInstance*> logic_{nullptr};

@@ -8,11 +8,13 @@ extern "C" const msw_logic_ops* msw_static_ops(void);
 
 namespace msw {
 
+Status RegisterLogicNoBuiltins(const msw_logic_ops* ops);  // logic_registry.cc
+
 void RegisterBuiltinLogics() {
   static std::once_flag once;
   std::call_once(once, [] {
-    RegisterLogic(msw_l2_learning_ops());
-    RegisterLogic(msw_static_ops());
+    RegisterLogicNoBuiltins(msw_l2_learning_ops());
+    RegisterLogicNoBuiltins(msw_static_ops());
   });
 }
 
