@@ -31,6 +31,14 @@
 
 namespace msw_test {
 
+// Thrown by SKIP_TEST: the case cannot run here (a peer is not installed);
+// the runner prints SKIP and the mocha wrapper marks it pending, never
+// passed.
+struct TestSkipped {
+  std::string reason;
+};
+#define SKIP_TEST(reason) throw ::msw_test::TestSkipped{reason}
+
 struct TestFailure {
   std::string message;
 };

@@ -73,7 +73,7 @@ bool RunOne(const TestCase& tc, uint64_t base_seed) {
     g_thread_failed.store(false);
   }
   const uint64_t t0 = NowNs();
-  std::string failure;
+  std::string failure, skipped;
   {
     Watchdog dog(tc.name, 120);
     try {
@@ -81,10 +81,14 @@ bool RunOne(const TestCase& tc, uint64_t base_seed) {
       if (ThreadFailed()) CheckThreads();
     } catch (const TestFailure& f) {
       failure = f.message;
+    } catch (const TestSkipped& s) {
+      skipped = s.reason;
     }
   }
   const double ms = double(NowNs() - t0) / 1e6;
-  if (failure.empty())
+  if (!skipped.empty() && failure.empty())
+    std::printf("SKIP %s: %s\n", tc.name, skipped.c_str());
+  else if (failure.empty())
     std::printf("PASS %s (%.0f ms)\n", tc.name, ms);
   else
     std::printf("FAIL %s: %s\n", tc.name, failure.c_str());

@@ -525,10 +525,7 @@ std::string FindTestpmd() {
 // flags all work with a real peer.
 MSW_TEST(MemifMasterInteropDpdkTestpmd) {
   const std::string testpmd = FindTestpmd();
-  if (testpmd.empty()) {
-    std::printf("note: dpdk-testpmd not installed (Debian: dpdk-dev, librte-net-memif23); not run\n");
-    return;
-  }
+  if (testpmd.empty()) SKIP_TEST("dpdk-testpmd not installed (Debian: dpdk-dev, librte-net-memif23)");
   MasterRig rig;
   CHECK_EQ(rig.Add(0, 1), 1u);
   CHECK_EQ(rig.Add(1, 2), 2u);
