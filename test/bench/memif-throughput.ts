@@ -123,7 +123,8 @@ async function run(ctx: BenchContext): Promise<void> {
     const results = new Map<string, FlowResult[]>();
     const take = async (peer: Peer, size: Size): Promise<void> => {
       const key = `${peer} ${size.label}`;
-      const flow = (socket: string, pid: number): Promise<FlowResult> => measureFlow(socket, [0], 1, size.len, seconds, pid);
+      const flow = (socket: string, pid: number): Promise<FlowResult> =>
+        measureFlow({ socket, txIds: [0], rxId: 1, len: size.len, seconds, switchPid: pid });
       let r: FlowResult | undefined;
       try {
         const s = await ctx.sample(async () => {

@@ -162,6 +162,7 @@ export interface PktGenOptions {
   stream?: number;
   srcMac?: string;
   dstMac?: string;
+  nice?: number;          // run under `nice -n N`
   extra?: string[];
 }
 
@@ -180,7 +181,9 @@ export function startPktGen(o: PktGenOptions): Child {
   // Frames over one 2 KiB buffer are chained; a 64 KiB frame needs 33
   // slots, which the default 1024-slot ring holds.
   args.push(...(o.extra ?? []));
-  return Child.spawn(`pkt-gen ${o.mode} id ${o.id}`, bin, args);
+  const nice = o.nice ? which('nice') : undefined;
+  return nice ? Child.spawn(`pkt-gen ${o.mode} id ${o.id}`, nice, ['-n', String(o.nice), bin, ...args])
+    : Child.spawn(`pkt-gen ${o.mode} id ${o.id}`, bin, args);
 }
 
 export function pktGenSummary(c: Child): PktGenSummary {
@@ -220,18 +223,30 @@ export interface FlowResult {
   switchCpu: number;    // cores the switch process used while the senders ran (NaN: not asked)
 }
 
+export interface FlowOptions {
+  socket: string;
+  txIds: number[];       // one pkt-gen tx per memif id, stream = its id
+  rxId: number;
+  len: number;
+  seconds: number;
+  switchPid?: number;    // measure this process's CPU while the senders run
+  senderNice?: number;   // run the senders under `nice -n N`
+}
+
 // One throughput sample: a pkt-gen rx on memif id 'rxId' of 'socket', then
-// one pkt-gen tx per id in 'txIds' (stream = its id) sending 'len'-byte
-// frames for 'seconds'; when the senders are done the receiver is stopped
-// and its rate (first to last frame received) is the sample.  With
-// 'switchPid', also the CPU time that process used from the last sender's
-// connection to the end of the sending, per second.
-export async function measureFlow(socket: string, txIds: number[], rxId: number, len: number,
-                                  seconds: number, switchPid?: number): Promise<FlowResult> {
+// one pkt-gen tx per id in 'txIds' sending 'len'-byte frames for
+// 'seconds'; when the senders are done the receiver is stopped and its
+// rate (first to last frame received) is the sample.  With 'switchPid',
+// also the CPU time that process used from the last sender's connection
+// to the end of the sending, per second.
+export async function measureFlow(o: FlowOptions): Promise<FlowResult> {
+  const { socket, txIds, rxId, len, seconds, switchPid } = o;
   const rx = await startConnected({ mode: 'rx', socket, id: rxId, len });
   const txs: Child[] = [];
   try {
-    for (const id of txIds) txs.push(await startConnected({ mode: 'tx', socket, id, len, seconds, stream: id }));
+    for (const id of txIds) {
+      txs.push(await startConnected({ mode: 'tx', socket, id, len, seconds, stream: id, nice: o.senderNice }));
+    }
     const cpu0 = switchPid ? cpuSeconds(switchPid) : NaN;
     const t0 = process.hrtime.bigint();
     await Promise.all(txs.map((t) => t.finish((seconds + 10) * 1000)));
