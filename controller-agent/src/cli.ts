@@ -40,6 +40,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--logic <name>', 'switching logic (see `mswitch logics`)')
     .option('--memif-ports <n>', 'pre-create memif interfaces with ids 0..n-1', integer)
     .option('--bridge <name>', 'name of the switch (default br0)')
+    .option('--api-listen <host:port>', 'REST API TCP address, or none (default 127.0.0.1:8080; the unix socket <rundir>/mswitch.sock is always on)')
     .action(async (flags: StartFlags) => setExit(await runStart(flags)));
 
   program.command('logics')

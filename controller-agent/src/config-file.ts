@@ -38,13 +38,20 @@ export interface SwitchFileConfig {
   memif?: MemifFileConfig;
 }
 
+export interface ApiFileConfig {
+  listen?: string;         // HOST:PORT or none
+  token?: string;          // bearer token for mutating TCP calls
+}
+
 export interface FileConfig {
   rundir?: string;
   statedir?: string;
+  api?: ApiFileConfig;
   switches?: SwitchFileConfig[];
 }
 
-const TOP_KEYS = ['rundir', 'statedir', 'switches'] as const;
+const TOP_KEYS = ['rundir', 'statedir', 'api', 'switches'] as const;
+const API_KEYS = ['listen', 'token'] as const;
 const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'memif'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
 const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
@@ -95,6 +102,14 @@ function parseSwitch(value: unknown, path: string): SwitchFileConfig {
   };
 }
 
+function parseApi(value: unknown, path: string): ApiFileConfig {
+  const o = checkObject(value, path, API_KEYS);
+  return {
+    listen: opt(o, 'listen', path, (v, k) => checkString(v, k, { nonEmpty: true })),
+    token: opt(o, 'token', path, (v, k) => checkString(v, k, { pattern: /^[\x21-\x7e]{16,256}$/, what: '16..256 printable ASCII characters' })),
+  };
+}
+
 // Checks a parsed JSON document; keys are reported from the top
 // ("switches[1].mode").
 export function parseConfigDocument(doc: unknown): FileConfig {
@@ -105,6 +120,7 @@ export function parseConfigDocument(doc: unknown): FileConfig {
   return {
     rundir: o.rundir === undefined ? undefined : checkString(o.rundir, 'rundir', { nonEmpty: true }),
     statedir: o.statedir === undefined ? undefined : checkString(o.statedir, 'statedir', { nonEmpty: true }),
+    api: o.api === undefined ? undefined : parseApi(o.api, 'api'),
     switches: o.switches === undefined ? undefined
       : checkArray(o.switches, 'switches').map((s, i) => parseSwitch(s, `switches[${i}]`)),
   };

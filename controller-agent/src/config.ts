@@ -7,7 +7,10 @@
 // namespace, which is what DPDK's net_memif dials by default) that creates
 // a port for any client id it does not know.  Run directory
 // $MSWITCH_RUNDIR or /run/mswitch; state directory $MSWITCH_STATEDIR or
-// /var/lib/mswitch.
+// /var/lib/mswitch.  REST API: the unix socket <rundir>/mswitch.sock,
+// and TCP at --api-listen, $MSWITCH_API_LISTEN or api.listen (HOST:PORT or
+// none; default 127.0.0.1:8080) with the bearer token $MSWITCH_API_TOKEN or
+// api.token.
 //
 // Precedence, highest first: command-line flags, environment variables,
 // the config file (--config FILE, JSON, see config-file.ts), the built-in
@@ -50,9 +53,17 @@ export interface SwitchConfig {
   memif: MemifConfig;
 }
 
+// The REST API: always on <rundir>/mswitch.sock, and on TCP at 'listen'
+// unless it is undefined ('none').  'token' authorizes mutating TCP calls.
+export interface ApiConfig {
+  listen?: { host: string; port: number };
+  token?: string;
+}
+
 export interface Config {
   rundir: string;
   statedir: string;
+  api: ApiConfig;
   switches: SwitchConfig[];
 }
 
@@ -66,7 +77,23 @@ export const DEFAULTS = {
   mode: 'mswitch' as FabricMode,
   abstract: true,
   autoCreate: true,
+  apiListen: '127.0.0.1:8080',
 } as const;
+
+export const API_SOCKET_NAME = 'mswitch.sock';
+export const apiSocketPath = (rundir: string): string => resolvePath(rundir, API_SOCKET_NAME);
+
+// Parses an API listen address: 'HOST:PORT' (IPv6 as '[::1]:8080') or
+// 'none'; 'key' names the flag or config key for the error.
+export function parseListen(text: string, key: string): ApiConfig['listen'] {
+  if (text === 'none') return undefined;
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || port > 65535) {
+    throw new ConfigError(key, `must be HOST:PORT (port 0..65535, 0 for any free port) or none, got ${JSON.stringify(text)}`);
+  }
+  return { host: m[1] ?? m[2], port };
+}
 
 // What the command line may override; values are unchecked here.
 export interface ConfigOverrides {
@@ -77,6 +104,7 @@ export interface ConfigOverrides {
   logic?: string;
   memifPorts?: number;
   bridge?: string;
+  apiListen?: string;
 }
 
 export interface BuildConfigInput {
@@ -103,6 +131,7 @@ function checkOverrides(o: ConfigOverrides): ConfigOverrides {
     memifPorts: o.memifPorts === undefined ? undefined : checkInt(o.memifPorts, '--memif-ports', 0, LIMITS.memifPortsMax),
     bridge: o.bridge === undefined ? undefined
       : checkString(o.bridge, '--bridge', { pattern: NAME_PATTERNS.bridge, what: 'a bridge name (1..15 of A-Z a-z 0-9 _ . -)' }),
+    apiListen: o.apiListen === undefined ? undefined : checkString(o.apiListen, '--api-listen', { nonEmpty: true }),
   };
 }
 
@@ -184,7 +213,13 @@ export function buildConfig(input: BuildConfigInput = {}): Config {
     }
     switches = [{ ...switches[0], name: o.bridge }];
   }
-  const cfg: Config = { rundir, statedir, switches: switches.map((s) => buildSwitch(s, rundir, o)) };
+  const api: ApiConfig = {
+    listen: o.apiListen !== undefined ? parseListen(o.apiListen, '--api-listen')
+      : fromEnv(env, 'MSWITCH_API_LISTEN') !== undefined ? parseListen(fromEnv(env, 'MSWITCH_API_LISTEN') as string, 'MSWITCH_API_LISTEN')
+        : parseListen(file.api?.listen ?? DEFAULTS.apiListen, 'api.listen'),
+    token: fromEnv(env, 'MSWITCH_API_TOKEN') ?? file.api?.token,
+  };
+  const cfg: Config = { rundir, statedir, api, switches: switches.map((s) => buildSwitch(s, rundir, o)) };
   checkConsistency(cfg);
   return cfg;
 }

@@ -14,6 +14,12 @@
 // idempotent and never throws: a failing step is logged and makes the
 // exit code 1, the remaining steps still run.
 //
+// Services (the REST API, metrics) are started after the switches, before
+// the 'started' line, and stopped before them; a service that fails to
+// start undoes the whole start.  Switches may also be added and removed
+// while running (addSwitch/removeSwitch, used by the REST API): each does
+// the same steps as the start and stop above for one switch.
+//
 // Everything here runs on the JS thread.  The daemon does not count on the
 // addon's handles to keep the event loop alive: while running it holds the
 // loop open with a timer until a signal arrives.
@@ -35,11 +41,32 @@ interface Running {
   listening: boolean;
 }
 
+// A running switch as the services see it: its configuration (kept up to
+// date by setLogic) and the native switch.
+export interface RunningSwitch {
+  readonly config: Readonly<SwitchConfig>;
+  readonly sw: NativeSwitch;
+}
+
+// Something the daemon runs beside its switches (the REST API, metrics).
+export interface DaemonService {
+  readonly name: string;
+  start(daemon: Daemon): Promise<void>;
+  stop(): Promise<void>;       // must not throw; called once if start succeeded
+}
+
+export class SwitchExistsError extends Error {}
+
 const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+// A new Error with 'message' that keeps the errno name ('.code') of 'cause',
+// so that the REST API can tell an unknown logic from a refused config.
+const withCode = (message: string, cause: unknown): Error =>
+  Object.assign(new Error(message), { code: errnoOf(cause) });
 
 // Removes 'path' if it is a unix socket; true when there was one.  Anything
 // else at that path is left alone and reported.
-function removeSocketFile(path: string): boolean {
+export function removeSocketFile(path: string): boolean {
   try {
     if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; refusing to remove it`);
     unlinkSync(path);
@@ -89,20 +116,35 @@ export class Daemon {
   private running: Running[] = [];
   private pidFileHeld = false;
   private stopped = false;
+  private readonly services: DaemonService[] = [];
+  private readonly startedServices: DaemonService[] = [];
 
   constructor(readonly config: Config, private readonly log: Logger) {
     this.pidFile = join(config.rundir, PID_FILE_NAME);
   }
 
-  // Brings every switch up, or throws with nothing left behind.
-  start(): void {
+  // Registers 'service' to start after the switches; before start() only.
+  addService(service: DaemonService): void {
+    this.services.push(service);
+  }
+
+  // Brings every switch and service up, or throws with nothing left behind.
+  async start(): Promise<void> {
     ensureDir(this.config.rundir);
     acquirePidFile(this.pidFile);
     this.pidFileHeld = true;
     try {
       for (const c of this.config.switches) this.startSwitch(c);
+      for (const svc of this.services) {
+        try {
+          await svc.start(this);
+        } catch (e) {
+          throw new Error(`${svc.name}: ${(e as Error).message}`);
+        }
+        this.startedServices.push(svc);
+      }
     } catch (e) {
-      this.stop();
+      await this.shutdown();
       throw e;
     }
     this.log.info(
@@ -119,7 +161,7 @@ export class Daemon {
     try {
       sw = new Switch(switchOptions(c));
     } catch (e) {
-      throw new Error(`switch ${c.name} (logic ${c.logic}): cannot create it: ${(e as Error).message}`);
+      throw withCode(`switch ${c.name} (logic ${c.logic}): cannot create it: ${(e as Error).message}`, e);
     }
     const r: Running = { config: c, sw, listening: false };
     this.running.push(r);
@@ -127,7 +169,7 @@ export class Daemon {
     try {
       sw.listenMemif(listenOptions(c));
     } catch (e) {
-      throw new Error(`switch ${c.name}: cannot listen on ${c.memif.socket}: ${(e as Error).message}`);
+      throw withCode(`switch ${c.name}: cannot listen on ${c.memif.socket}: ${(e as Error).message}`, e);
     }
     r.listening = true;
     this.log.info(
@@ -143,6 +185,76 @@ export class Daemon {
       }
       this.log.info({ event: 'port-added', switch: c.name, port, memifId: itf.id }, `${c.name}: port ${port} waits for memif id ${itf.id}`);
     }
+  }
+
+  // The running switches, in creation order.
+  switches(): readonly RunningSwitch[] {
+    return this.running;
+  }
+
+  findSwitch(name: string): RunningSwitch | undefined {
+    return this.running.find((r) => r.config.name === name);
+  }
+
+  // Creates, starts and listens a switch while running; throws
+  // SwitchExistsError for a taken name or socket, else the start error,
+  // with nothing left behind.
+  addSwitch(c: SwitchConfig): RunningSwitch {
+    if (this.stopped) throw new Error('the daemon is stopping');
+    const clash = this.running.find((r) => r.config.name === c.name || r.config.memif.socket === c.memif.socket);
+    if (clash !== undefined) throw new SwitchExistsError(`switch ${c.name} already exists`);
+    const before = this.running.length;
+    try {
+      this.startSwitch(c);
+    } catch (e) {
+      for (const r of this.running.splice(before)) this.closeSwitch(r);
+      throw e;
+    }
+    return this.running[this.running.length - 1];
+  }
+
+  // Closes the switch 'name' and removes its socket; false when there is
+  // no such switch.
+  removeSwitch(name: string): boolean {
+    const i = this.running.findIndex((r) => r.config.name === name);
+    if (i < 0) return false;
+    const [r] = this.running.splice(i, 1);
+    this.closeSwitch(r);
+    this.log.info({ event: 'switch-removed', switch: name }, `${name}: removed`);
+    return true;
+  }
+
+  // Swaps the logic of switch 'name' live and remembers it.
+  setLogic(name: string, logic: string, logicConfig?: string): void {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    if (logicConfig === undefined) r.sw.setLogic(logic);
+    else r.sw.setLogic(logic, logicConfig);
+    r.config.logic = logic;
+    r.config.logicConfig = logicConfig;
+    this.log.info({ event: 'logic-set', switch: name, logic }, `${name}: logic is now ${logic}`);
+  }
+
+  private closeSwitch(r: Running): void {
+    try {
+      r.sw.close();
+    } finally {
+      if (r.listening) removeSocketFile(r.config.memif.socket);
+    }
+  }
+
+  // Stops the services (last started first), then everything stop() does.
+  async shutdown(): Promise<boolean> {
+    let clean = true;
+    for (const svc of this.startedServices.splice(0).reverse()) {
+      try {
+        await svc.stop();
+      } catch (e) {
+        clean = false;
+        this.log.error({ event: 'stop-error', err: e }, `stopping ${svc.name}: ${(e as Error).message}`);
+      }
+    }
+    return this.stop() && clean;
   }
 
   // Closes every switch, removes the sockets and the pid file.  Returns
@@ -182,9 +294,10 @@ export class Daemon {
         handled = true;
         clearInterval(keepAlive);
         this.log.info({ event: 'stopping', signal }, `${signal}: shutting down`);
-        const clean = this.stop();
-        this.log.info({ event: 'stopped', clean }, clean ? 'mswitch stopped' : 'mswitch stopped with errors');
-        resolve(clean ? 0 : 1);
+        void this.shutdown().then((clean) => {
+          this.log.info({ event: 'stopped', clean }, clean ? 'mswitch stopped' : 'mswitch stopped with errors');
+          resolve(clean ? 0 : 1);
+        });
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

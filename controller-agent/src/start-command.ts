@@ -22,6 +22,7 @@ export interface StartFlags {
   logic?: string;
   memifPorts?: number;
   bridge?: string;
+  apiListen?: string;
 }
 
 const usageError = (message: string): number => {
@@ -42,6 +43,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
       logic: flags.logic,
       memifPorts: flags.memifPorts,
       bridge: flags.bridge,
+      apiListen: flags.apiListen,
     };
     config = buildConfig({ file: flags.config === undefined ? undefined : readConfigFile(flags.config), overrides });
   } catch (e) {
@@ -59,8 +61,10 @@ export async function runStart(flags: StartFlags): Promise<number> {
     return 1;
   }
   const daemon = new daemonModule.Daemon(config, log);
+  const { apiService } = await import('./api/server');
+  daemon.addService(apiService(config, log));
   try {
-    daemon.start();
+    await daemon.start();
   } catch (e) {
     log.fatal({ event: 'start-failed', err: e }, `cannot start: ${(e as Error).message}`);
     return 1;
