@@ -102,7 +102,7 @@ type Peer = 'mswitch' | 'testpmd';
 
 async function run(ctx: BenchContext): Promise<void> {
   if (!pktGenPath()) throw new Error('mswitch-pkt-gen is not built');
-  const seconds = ctx.quick ? 1.5 : 4;
+  const seconds = ctx.quick ? 1.2 : 4;
   const rounds = ctx.quick ? 2 : 5;
   const sw: Mswitch = await startMswitch(`${ctx.tmp}/mswitch`, {
     logic: 'static', logicConfig: '1=2', workers: 1,
