@@ -88,6 +88,7 @@ export interface MetricsCollectorOptions {
 }
 
 interface SwitchSnapshot {
+  sw: NativeSwitch;
   name: string;
   logic: string;
   mode: string;
@@ -100,6 +101,8 @@ type Labels = LabelValues<string>;
 export class MetricsCollector {
   readonly registry: Registry;
   private snapshot: SwitchSnapshot[] | undefined;
+  // Highest busy seconds exported per switch, by worker (busyHighWater).
+  private readonly busySeen = new WeakMap<NativeSwitch, number[]>();
 
   constructor(private readonly source: MetricsSource, opts: MetricsCollectorOptions = {}) {
     this.registry = opts.registry ?? new Registry();
@@ -164,7 +167,9 @@ export class MetricsCollector {
     const perWorker = (value: (w: WorkerInfo) => number) => (c: Counter, s: SwitchSnapshot): void => {
       for (const w of s.workers) c.inc({ bridge: s.name, worker: String(w.index) }, value(w));
     };
-    counter('mswitch_worker_busy_seconds_total', 'Seconds the worker thread spent polling and forwarding.', WORKER, perWorker((w) => w.busySeconds));
+    counter('mswitch_worker_busy_seconds_total', 'Seconds the worker thread spent polling and forwarding.', WORKER, (c, s) => {
+      for (const w of s.workers) c.inc({ bridge: s.name, worker: String(w.index) }, this.busyHighWater(s.sw, w));
+    });
     counter('mswitch_worker_idle_seconds_total', 'Seconds the worker thread slept waiting for an interrupt.', WORKER, perWorker((w) => w.sleepSeconds));
     counter('mswitch_worker_batches_total', 'Input batches the worker forwarded.', WORKER, perWorker((w) => w.batches));
     counter('mswitch_worker_frames_total', 'Frames in the input batches the worker forwarded.', WORKER, perWorker((w) => w.frames));
@@ -194,6 +199,19 @@ export class MetricsCollector {
     return this.registry.metrics();
   }
 
+  // The datapath derives a worker's busy time as its lifetime minus the
+  // sleeps it has finished, so while a sleep is in progress (up to a
+  // second) the figure grows and then falls back when the sleep is added.
+  // A counter must not fall: export the highest value seen, which
+  // overstates busy time by at most the sleep in progress and is caught up
+  // by the true figure once that sleep ends.
+  private busyHighWater(sw: NativeSwitch, w: WorkerInfo): number {
+    let seen = this.busySeen.get(sw);
+    if (!seen) this.busySeen.set(sw, (seen = []));
+    seen[w.index] = Math.max(seen[w.index] ?? 0, w.busySeconds);
+    return seen[w.index];
+  }
+
   // The scrape's snapshot: read on the first call, shared until the
   // current synchronous run of collect() callbacks is over.
   private take(): SwitchSnapshot[] {
@@ -201,7 +219,7 @@ export class MetricsCollector {
     const snap: SwitchSnapshot[] = [];
     for (const sw of this.source.switches()) {
       try {
-        snap.push({ name: sw.name, logic: sw.logic(), mode: sw.mode(), ports: sw.ports(), workers: sw.workers() });
+        snap.push({ sw, name: sw.name, logic: sw.logic(), mode: sw.mode(), ports: sw.ports(), workers: sw.workers() });
       } catch {
         // closed since the source listed it: it has no series any more
       }
