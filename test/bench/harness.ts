@@ -23,7 +23,6 @@
 import { spawn, spawnSync } from 'child_process';
 import type { ChildProcess } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 
 export interface Figure {
@@ -214,8 +213,9 @@ export function repoRoot(): string {
   return d;
 }
 
-// A fresh directory under /tmp, removed by removeTemp.
-export const makeTemp = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+// A fresh directory under /tmp (not $TMPDIR: unix socket paths must stay
+// short, and the benchmarks touch nothing else), removed by removeTemp.
+export const makeTemp = (prefix: string): string => mkdtempSync(join('/tmp', prefix));
 export const removeTemp = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 // ---------------------------------------------------------------------------

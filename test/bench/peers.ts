@@ -6,8 +6,10 @@
 //
 // Sockets: every switch listens on a unix socket under the benchmark's
 // temp directory, never in the abstract namespace (testpmd with
-// socket-abstract=no, mswitch with memif.abstract false), so nothing
-// outside /tmp is touched and concurrent runs cannot meet.
+// socket-abstract=no, mswitch with memif.abstract false), so concurrent
+// runs cannot meet.  The one path outside /tmp is the runtime directory
+// DPDK's EAL insists on as root, /var/run/dpdk/<file-prefix>: the prefix
+// names our pid and the directory is removed when testpmd stops.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
@@ -34,7 +36,6 @@ export interface Mswitch {
 }
 
 export const mswitchBin = (): string => join(repoRoot(), 'bin', 'mswitch');
-export const mswitchCli = (): string => join(repoRoot(), 'dist', 'controller-agent', 'src', 'cli.js');
 
 // Runs `mswitch start --config FILE --rundir DIR` with one switch br0 as
 // 'cfg' says, in 'dir' (run directory, state directory and config file
@@ -51,7 +52,8 @@ export async function startMswitch(dir: string, cfg: MswitchConfig): Promise<Msw
   if (cfg.logicConfig) sw.logicConfig = cfg.logicConfig;
   if (cfg.workers) sw.workers = cfg.workers;
   if (cfg.batchSize) sw.batchSize = cfg.batchSize;
-  writeFileSync(file, JSON.stringify({ switches: [sw] }, null, 1));
+  // The REST API on its unix socket only: a TCP port could be taken.
+  writeFileSync(file, JSON.stringify({ api: { listen: 'none' }, switches: [sw] }, null, 1));
   const env = {
     ...process.env,
     MSWITCH_RUNDIR: rundir,
@@ -81,9 +83,6 @@ export interface Testpmd {
   stop(): Promise<void>;
 }
 
-// Starts dpdk-testpmd as a switch: memif SERVER vdevs with ids 'ids' on
-// one unix socket, io forwarding (port 0 <-> port 1, 2 <-> 3, ...), no PCI,
-// no hugepages.  One forwarding lcore (CPU 1) that polls at 100%.
 let testpmdRuns = 0;
 
 // Starts dpdk-testpmd as a switch: memif SERVER vdevs with ids 'ids' on
@@ -143,13 +142,17 @@ export interface PktGenSummary {
   ping?: { sent: number; lost: number; rtt_us: { min: number; median: number; p99: number; max: number } };
 }
 
-// The generator built beside the addon (build/Release, or build/Debug).
+// The generator built beside the addon, found through the one module
+// that loads it (datapath.ts); undefined when either is missing.  Loaded
+// lazily so that a missing addon fails a benchmark, not the runner.
 export function pktGenPath(): string | undefined {
-  for (const d of ['Release', 'Debug']) {
-    const p = join(repoRoot(), 'build', d, 'mswitch-pkt-gen');
-    if (existsSync(p)) return p;
+  try {
+    const datapath = require('../../controller-agent/src/datapath') as typeof import('../../controller-agent/src/datapath');
+    const p = datapath.pktGenPath();
+    return existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export interface PktGenOptions {
@@ -170,7 +173,7 @@ export interface PktGenOptions {
 // pktGenSummary once it has exited.
 export function startPktGen(o: PktGenOptions): Child {
   const bin = pktGenPath();
-  if (!bin) throw new Error('mswitch-pkt-gen is not built (build/Release/mswitch-pkt-gen)');
+  if (!bin) throw new Error('mswitch-pkt-gen is not built (npm run build:native)');
   const args = ['-f', o.mode, '-i', o.socket, '--id', String(o.id), '--json'];
   if (o.len) args.push('-l', String(o.len));
   if (o.seconds) args.push('-T', String(o.seconds));
