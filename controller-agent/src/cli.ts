@@ -3,15 +3,19 @@
 //   mswitch start [--config FILE] [--rundir DIR] [--workers N] [--batch N]
 //                 [--mode mswitch|vale] [--logic NAME] [--memif-ports N]
 //                 [--bridge NAME]          run the switch daemon
+//                 [--api-listen HOST:PORT|none]
 //   mswitch logics                         list the built-in switching logics
 //   mswitch version                        print the version
+//   mswitch list-br | add-br | del-br | list-ports | add-port | del-port |
+//           dump-ports | set-logic | show  talk to the running daemon through
+//                                          the REST API's unix socket
+//                                          (cli/verbs.ts: exit codes 0..3)
 //
-// The verbs that talk to a running daemon (add-br, add-port, dump-ports,
-// add-flow, ...) need the REST API's unix socket and arrive with it.
 // bin/mswitch calls main(); the addon is loaded only by the verbs that
 // need it.
 import { Command, InvalidArgumentError, Option } from 'commander';
 
+import { registerDaemonVerbs } from './cli/verbs';
 import { FABRIC_MODES } from './config-limits';
 import { runStart } from './start-command';
 import type { StartFlags } from './start-command';
@@ -50,6 +54,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       for (const name of logics()) process.stdout.write(`${name}\n`);
       setExit(0);
     });
+
+  registerDaemonVerbs(program, setExit);
 
   program.command('version')
     .description('print the version')

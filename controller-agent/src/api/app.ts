@@ -17,7 +17,7 @@
 // request is logged at debug when it completes.
 import { createHash, timingSafeEqual } from 'crypto';
 
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import swagger from '@fastify/swagger';
@@ -107,7 +107,8 @@ export async function buildApiApp(opts: ApiAppOptions): Promise<FastifyInstance>
   const spec = loadSpec();
   const app = Fastify({
     loggerInstance: opts.log.child({ component: 'api', transport: opts.transport }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are logged once, at debug, by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     schemaErrorFormatter: (errors, dataVar) => validationError(errors as AjvError[], dataVar),

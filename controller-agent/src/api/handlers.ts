@@ -17,6 +17,7 @@ import type { Daemon, RunningSwitch } from '../daemon';
 import { SwitchExistsError } from '../daemon';
 import { logics } from '../datapath';
 import type { FabricMode, MemifInterfaceOptions, PortInfo } from '../datapath';
+import { DROP_SIDES } from '../metrics/collector';
 import { packageVersion } from '../version';
 import { ApiError } from './errors';
 import type { ApiErrorCode } from './errors';
@@ -39,7 +40,14 @@ function datapathError(e: unknown, codes: Partial<Record<string, ApiErrorCode>>)
 const LOGIC_ERRORS = { ENOENT: 'UNKNOWN_LOGIC', EINVAL: 'LOGIC_CONFIG_REFUSED' } as const;
 
 export function toPort(p: PortInfo): Schemas['Port'] {
-  const drops = Object.values(p.drops).reduce((a, b) => a + b, 0);
+  // The reasons summed per side as the metrics do; a reason this agent
+  // does not know yet counts as a receive drop.
+  const side = { 'receive-drop': 0, 'receive-errs': 0, 'transmit-drop': 0, 'transmit-errs': 0 };
+  let drops = 0;
+  for (const [reason, n] of Object.entries(p.drops)) {
+    side[DROP_SIDES[reason] ?? 'receive-drop'] += n;
+    drops += n;
+  }
   return {
     port: p.index,
     name: p.name,
@@ -48,7 +56,17 @@ export function toPort(p: PortInfo): Schemas['Port'] {
     ...(p.memifId !== undefined && { memifId: p.memifId }),
     rxQueues: p.rxQueues,
     txQueues: p.txQueues,
-    stats: { rxPackets: p.rxPackets, rxBytes: p.rxBytes, txPackets: p.txPackets, txBytes: p.txBytes, drops },
+    stats: {
+      rxPackets: p.rxPackets,
+      rxBytes: p.rxBytes,
+      txPackets: p.txPackets,
+      txBytes: p.txBytes,
+      rxDropped: side['receive-drop'],
+      rxErrors: side['receive-errs'],
+      txDropped: side['transmit-drop'],
+      txErrors: side['transmit-errs'],
+      drops,
+    },
     drops: p.drops,
   };
 }

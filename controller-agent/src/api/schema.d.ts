@@ -234,10 +234,10 @@ export interface components {
         FabricMode: "mswitch" | "vale";
         SwitchCreate: {
             name: components["schemas"]["SwitchName"];
-            /** @default 1 */
-            workers: number;
-            /** @default 256 */
-            batchSize: number;
+            /** @description worker threads (default 1) */
+            workers?: number;
+            /** @description frames per input batch (default 256) */
+            batchSize?: number;
             mode?: components["schemas"]["FabricMode"];
             logic?: components["schemas"]["LogicName"];
             logicConfig?: components["schemas"]["LogicConfig"];
@@ -284,11 +284,20 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @description The port's counters; the drop reasons summed as node_exporter's netdev receive/transmit drop and errs */
         PortCounters: {
             rxPackets: number;
             rxBytes: number;
             txPackets: number;
             txBytes: number;
+            /** @description frames received and dropped (the logic */
+            rxDropped: number;
+            /** @description frames refused for a bad descriptor from the client */
+            rxErrors: number;
+            /** @description frames for this port dropped for lack of ring space */
+            txDropped: number;
+            /** @description bad receive buffers offered by the client */
+            txErrors: number;
             /** @description the sum of every drop reason */
             drops: number;
         };
