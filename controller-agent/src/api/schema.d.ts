@@ -290,7 +290,7 @@ export interface components {
             rxBytes: number;
             txPackets: number;
             txBytes: number;
-            /** @description frames received and dropped (the logic */
+            /** @description frames received and dropped (the logic, a bad destination, a down port) */
             rxDropped: number;
             /** @description frames refused for a bad descriptor from the client */
             rxErrors: number;
