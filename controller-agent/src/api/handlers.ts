@@ -138,7 +138,10 @@ export class ApiHandlers {
       r = this.daemon.addSwitch(c);
     } catch (e) {
       if (e instanceof SwitchExistsError) throw new ApiError('SWITCH_EXISTS', e.message, 'body.name');
-      throw datapathError(e, { ...LOGIC_ERRORS, EINVAL: 'INVALID_ARGUMENT', EADDRINUSE: 'SWITCH_EXISTS' });
+      // EINVAL is the logic refusing its config, or (schema permitting)
+      // another option the datapath refused.
+      const einval = /refused config/.test((e as Error).message) ? 'LOGIC_CONFIG_REFUSED' : 'INVALID_ARGUMENT';
+      throw datapathError(e, { ENOENT: 'UNKNOWN_LOGIC', EINVAL: einval, EADDRINUSE: 'SWITCH_EXISTS' });
     }
     reply.code(201);
     return toSwitch(r);
@@ -155,7 +158,8 @@ export class ApiHandlers {
   }
 
   async listPorts(req: Req): Promise<{ ports: Schemas['Port'][] }> {
-    return { ports: this.switchNamed(req.params.name).sw.ports().map(toPort) };
+    const ports = this.switchNamed(req.params.name).sw.ports().sort((a, b) => a.index - b.index);
+    return { ports: ports.map(toPort) };
   }
 
   async addPort(req: Req<Schemas['PortCreate']>, reply: FastifyReply): Promise<Schemas['Port']> {

@@ -26,7 +26,7 @@ import type { ApiAppOptions } from './app';
 
 // GET /metrics on every API listener, one collector (and registry) shared
 // between them.
-function metricsPlugin(): NonNullable<ApiAppOptions['plugins']>[number] {
+export function metricsPlugin(): NonNullable<ApiAppOptions['plugins']>[number] {
   let collector: MetricsCollector | undefined;
   return (app, daemon) => {
     collector = registerMetricsRoute(app, { switches: () => daemon.switches().map((r) => r.sw) }, { collector });
