@@ -28,8 +28,8 @@
 // configured port with no client connected (the usual case); only a client
 // leaving in the middle of a batch puts it on the destination port, which
 // then reports it as a receive drop.  A reason the datapath adds and this
-// table does not know appears under `drops_total{reason}` only (a test
-// keeps the table complete).
+// table does not know yet counts as a receive drop (as the REST API's port
+// stats do); a test keeps the table complete.
 //
 // Labels are bridge, port (the port number), worker, reason and small
 // enums; a port's name and kind are on `mswitch_port_info` only, to join
@@ -144,7 +144,7 @@ export class MetricsCollector {
 
     // Ports: drops, by side and by reason.
     const side = (which: DropSide) => (p: PortInfo): number =>
-      Object.entries(p.drops).reduce((n, [reason, v]) => (DROP_SIDES[reason] === which ? n + v : n), 0);
+      Object.entries(p.drops).reduce((n, [reason, v]) => ((DROP_SIDES[reason] ?? 'receive-drop') === which ? n + v : n), 0);
     counter('mswitch_port_receive_drop_total', 'Frames received from the port that went nowhere: dropped by the logic, to a missing or down port, or back to their source.', PORT, perPort(side('receive-drop')));
     counter('mswitch_port_receive_errs_total', 'Malformed descriptors the port\'s client wrote (bad ring index, region, offset, length, chain, or a frame over 65535 bytes).', PORT, perPort(side('receive-errs')));
     counter('mswitch_port_transmit_drop_total', 'Frames for the port dropped because its ring was full.', PORT, perPort(side('transmit-drop')));
