@@ -17,6 +17,7 @@ export interface SwitchOptions {
   logic?: string;        // default 'l2-learning'
   logicConfig?: string;
   idlePolls?: number;    // empty polls before a worker sleeps, default 64
+  idleSpinUs?: number;   // and microseconds since its last frame, default 50
 }
 
 export interface MemifListenOptions {

@@ -58,6 +58,7 @@ SwitchWrap::SwitchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Switch
   cfg.logic = OptStr(o, "logic", "l2-learning");
   cfg.logic_config = OptStr(o, "logicConfig", "");
   cfg.idle_polls = OptU32(o, "idlePolls", 64, 1, 1u << 30);
+  cfg.idle_spin_us = OptU32(o, "idleSpinUs", 50, 0, 1000000);
   Status st;
   sw_ = Switch::Create(cfg, &st);
   if (!sw_) throw StatusError(env, st);

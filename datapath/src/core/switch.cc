@@ -56,7 +56,8 @@ std::unique_ptr<Switch> Switch::Create(const SwitchConfig& cfg, Status* status) 
   sw->logic_.store(li);
   sw->port_list_.store(NewPortList({}));
   for (uint32_t w = 0; w < cfg.n_workers; w++) {
-    sw->workers_.emplace_back(new Worker(sw.get(), w, cfg.batch_size, cfg.idle_polls));
+    sw->workers_.emplace_back(new Worker(sw.get(), w, cfg.batch_size, cfg.idle_polls,
+                                            cfg.idle_spin_us));
     Status st = sw->workers_.back()->Start();
     if (!st.ok()) {
       *status = st;

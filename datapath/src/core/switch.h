@@ -46,8 +46,11 @@ struct SwitchConfig {
   FabricMode mode = FabricMode::kMSwitch;
   std::string logic = "l2-learning";
   std::string logic_config;
-  // Busy polls with nothing to do before a worker arms interrupts and sleeps.
+  // Busy polls with nothing to do before a worker arms interrupts and sleeps,
+  // and how long after its last frame it keeps polling (0: sleep as soon
+  // as the polls ran out).
   uint32_t idle_polls = 64;
+  uint32_t idle_spin_us = 50;
 };
 
 struct WorkerStats {

@@ -4,8 +4,9 @@
 //   The loop takes a batch from each of its queues in turn and hands it to
 //   its Fabric.  While there is traffic it never sleeps and never makes a
 //   system call of its own (the only ones on the path are the per-batch
-//   kicks the ports do).  After 'idle_polls' rounds that found nothing it
-//   enables the queues' interrupts, checks once more for frames that raced
+//   kicks the ports do).  After 'idle_polls' rounds that found nothing,
+//   and 'idle_spin_us' since its last frame, it enables the queues'
+//   interrupts, checks once more for frames that raced
 //   in, and sleeps in epoll_wait on their eventfds; a kick wakes it and it
 //   masks interrupts again.  An idle switch therefore costs no CPU.
 //
@@ -39,7 +40,8 @@ struct WorkerStats;
 
 class Worker {
  public:
-  Worker(Switch* sw, uint32_t index, uint32_t batch_size, uint32_t idle_polls);
+  Worker(Switch* sw, uint32_t index, uint32_t batch_size, uint32_t idle_polls,
+         uint32_t idle_spin_us);
   ~Worker();  // Stop()
 
   Status Start();
@@ -76,6 +78,7 @@ class Worker {
   const uint32_t index_;
   const uint32_t batch_size_;
   const uint32_t idle_polls_;
+  const uint64_t idle_spin_ns_;
   Fabric fabric_;
   RxBatch batch_;
   std::unique_ptr<RxFrame[]> frames_;
