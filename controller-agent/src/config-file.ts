@@ -50,7 +50,7 @@ export interface FileConfig {
   switches?: SwitchFileConfig[];
 }
 
-const TOP_KEYS = ['rundir', 'statedir', 'api', 'switches'] as const;
+const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
 const API_KEYS = ['listen', 'token'] as const;
 const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'memif'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
