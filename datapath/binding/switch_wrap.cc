@@ -142,7 +142,6 @@ Napi::Value SwitchWrap::RemovePort(const Napi::CallbackInfo& info) {
 Napi::Value SwitchWrap::Ports(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Switch& sw = Sw(env);
-  std::vector<MemifInterfaceInfo> ifs = master_->Interfaces();
   Napi::Array out = Napi::Array::New(env);
   uint32_t n = 0;
   auto fill = [&](uint32_t index, const std::string& name, const std::string& kind, bool up,
@@ -164,21 +163,37 @@ Napi::Value SwitchWrap::Ports(const Napi::CallbackInfo& info) {
     o.Set("drops", d);
     out.Set(n++, o);
   };
-  std::vector<uint32_t> seen;
-  sw.ForEachPort([&](Port& p) {
-    const MemifInterfaceInfo* mi = nullptr;
-    for (const auto& i : ifs)
-      if (i.port == p.index()) mi = &i;
-    PortStats s = p.Stats();
-    if (mi) s += mi->carried;
-    fill(p.index(), p.name(), p.kind(), p.up(), mi, s, p.num_rx_queues(), p.num_tx_queues());
-    seen.push_back(p.index());
+  // Collected under the master's snapshot, turned into JS objects after.
+  struct Row {
+    uint32_t index;
+    std::string name, kind;
+    bool up;
+    bool has_mi;
+    MemifInterfaceInfo mi;
+    PortStats s;
+    uint32_t rxq, txq;
+  };
+  std::vector<Row> rows;
+  master_->Snapshot([&](const std::vector<MemifInterfaceInfo>& ifs) {
+    std::vector<uint32_t> seen;
+    sw.ForEachPort([&](Port& p) {
+      const MemifInterfaceInfo* mi = nullptr;
+      for (const auto& i : ifs)
+        if (i.port == p.index()) mi = &i;
+      PortStats s = p.Stats();
+      if (mi) s += mi->carried;
+      rows.push_back(Row{p.index(), p.name(), p.kind(), p.up(), mi != nullptr,
+                         mi ? *mi : MemifInterfaceInfo{}, s, p.num_rx_queues(), p.num_tx_queues()});
+      seen.push_back(p.index());
+    });
+    for (const auto& i : ifs) {
+      bool listed = false;
+      for (uint32_t s : seen) listed = listed || s == i.port;
+      if (!listed) rows.push_back(Row{i.port, i.name, "memif", false, true, i, i.carried, 0, 0});
+    }
   });
-  for (const auto& i : ifs) {
-    bool listed = false;
-    for (uint32_t s : seen) listed = listed || s == i.port;
-    if (!listed) fill(i.port, i.name, "memif", false, &i, i.carried, 0, 0);
-  }
+  for (const Row& r : rows)
+    fill(r.index, r.name, r.kind, r.up, r.has_mi ? &r.mi : nullptr, r.s, r.rxq, r.txq);
   return out;
 }
 

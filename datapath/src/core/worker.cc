@@ -200,10 +200,19 @@ void Worker::Sleep() {
   for (Queue& qu : queues_) pending = pending || qu.port->RxPending(qu.q);
   if (!pending && !stop_.load(std::memory_order_acquire)) {
     sw_->qs_slot(index_).seen.store(Switch::kOffline, std::memory_order_seq_cst);
-    const uint64_t t0 = NowNs();
+    {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      sleep_since_ = NowNs();
+    }
     epoll_event evs[64];
     const int n = epoll_wait(epfd_, evs, 64, kSleepTimeoutMs);
-    Bump(sleep_ns_, NowNs() - t0);
+    {
+      // Under the lock with sleep_since_, so a reader never counts this
+      // sleep twice or not at all: busy and sleep time only ever grow.
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      Bump(sleep_ns_, NowNs() - sleep_since_);
+      sleep_since_ = 0;
+    }
     Bump(wakeups_, 1);
     Online();
     for (int i = 0; i < n; i++) {
@@ -220,10 +229,15 @@ void Worker::Sleep() {
 }
 
 void Worker::FillStats(WorkerStats& s) const {
-  const uint64_t now = NowNs();
   s.batches = batches_.load(std::memory_order_relaxed);
   s.frames = frames_total_.load(std::memory_order_relaxed);
-  s.sleep_ns = sleep_ns_.load(std::memory_order_relaxed);
+  uint64_t now;
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    now = NowNs();
+    s.sleep_ns = sleep_ns_.load(std::memory_order_relaxed);
+    if (sleep_since_) s.sleep_ns += now - sleep_since_;  // the sleep in progress
+  }
   const uint64_t alive = start_ns_ ? now - start_ns_ : 0;
   s.busy_ns = alive > s.sleep_ns ? alive - s.sleep_ns : 0;
   s.wakeups = wakeups_.load(std::memory_order_relaxed);

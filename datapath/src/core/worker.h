@@ -98,6 +98,8 @@ class Worker {
 
   std::atomic<uint64_t> batches_{0}, frames_total_{0}, sleep_ns_{0}, wakeups_{0};
   std::atomic<uint32_t> n_queues_{0};
+  mutable std::mutex stats_mu_;  // sleep transitions vs FillStats, never per frame
+  uint64_t sleep_since_ = 0;     // stats_mu_; start of the sleep in progress, or 0
   uint64_t start_ns_ = 0;
 };
 

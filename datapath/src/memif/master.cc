@@ -154,6 +154,18 @@ Status MemifMaster::DoRemoveInterface(uint32_t port) {
   return Status::Ok();
 }
 
+void MemifMaster::Snapshot(
+    const std::function<void(const std::vector<MemifInterfaceInfo>&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<MemifInterfaceInfo> out;
+  for (const auto& it : interfaces_) {
+    const Interface& i = it.second;
+    out.push_back(MemifInterfaceInfo{i.cfg.id, i.cfg.port, i.cfg.name, i.connected, i.client_name,
+                                     i.carried});
+  }
+  fn(out);
+}
+
 std::vector<MemifInterfaceInfo> MemifMaster::Interfaces() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<MemifInterfaceInfo> out;
@@ -429,11 +441,18 @@ void MemifMaster::Drop(uint64_t serial, const std::string& reason, bool tell_cli
     }
   }
   const bool was_up = c->port != nullptr;
-  PortStats last;
   if (c->port) {
     c->port->Disconnect();
-    std::unique_ptr<Port> p = sw_->RemovePort(port, forget);
-    if (p) last = p->Stats();  // final: no worker touches it any more
+    std::unique_ptr<Port> p;
+    {
+      // One step under mu_: a Snapshot sees the port in the switch or its
+      // final counts carried by the interface, never neither.
+      std::lock_guard<std::mutex> lock(mu_);
+      p = sw_->RemovePort(port, forget);
+      auto i = interfaces_.find(c->id);
+      if (p && !forget && i != interfaces_.end() && i->second.conn == serial)
+        i->second.carried += p->Stats();  // final: no worker touches it any more
+    }
     p.reset();  // unmaps the regions, closes the ring eventfds
     c->port = nullptr;
   } else if (c->bound && forget && port) {
@@ -449,7 +468,6 @@ void MemifMaster::Drop(uint64_t serial, const std::string& reason, bool tell_cli
         i->second.conn = 0;
         i->second.connected = false;
         i->second.client_name.clear();
-        i->second.carried += last;
       }
     }
   }

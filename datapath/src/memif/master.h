@@ -132,6 +132,10 @@ class MemifMaster {
   Status RemoveInterface(uint32_t port);
 
   std::vector<MemifInterfaceInfo> Interfaces() const;
+  // Calls 'fn' with the interfaces while no port can leave the switch or
+  // move its counters into 'carried': for a consistent read of both.
+  // 'fn' may read the switch (Switch::ForEachPort) but not call the master.
+  void Snapshot(const std::function<void(const std::vector<MemifInterfaceInfo>&)>& fn) const;
   bool Owns(uint32_t port) const;
 
   // Disconnects every client, removes their ports, closes the sockets and
