@@ -118,6 +118,21 @@ describe('REST API routes', () => {
       await walk(viaHttp(tcp, { authorization: `Bearer ${TOKEN}` }), rig.rundir);
     });
 
+    it('validates over real sockets too: unknown field 400 naming it, oversized body 413, unknown switch 404', async () => {
+      rig = await makeApiRig({ listen: true });
+      const ways: [string, Transport][] = [
+        ['unix', viaHttp({ socketPath: join(rig.rundir, 'mswitch.sock') })],
+        ['tcp', viaHttp(rig.addresses?.tcp as { host: string; port: number }, { authorization: `Bearer ${TOKEN}` })],
+      ];
+      for (const [, call] of ways) {
+        expectError(await call(post('/switches', { name: 'br3', wokers: 2 })), 'VALIDATION_FAILED', 'body.wokers');
+        expectError(await call(post('/switches', { name: 'br3', logicConfig: 'x'.repeat(64 * 1024) })), 'BODY_TOO_LARGE');
+        expectError(await call(get('/switches/br9/ports')), 'SWITCH_NOT_FOUND', 'params.name');
+        expectError(await call(del('/switches/br0/ports/42')), 'PORT_NOT_FOUND', 'params.port');
+      }
+      expect((await ways[0][1](get('/switches'))).json.switches).to.have.length(1);
+    });
+
     it('removes the socket when the server stops, and replaces a stale one', async () => {
       rig = await makeApiRig({ listen: true });
       const socket = join(rig.rundir, 'mswitch.sock');
