@@ -41,6 +41,13 @@
       "sources": [
         "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc test/datapath/native/*.cc 2>/dev/null || true')"
       ]
+    },
+    {
+      "target_name": "mswitch-density-bench",
+      "type": "executable",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc test/bench/native/*.cc 2>/dev/null || true')"
+      ]
     }
   ]
 }

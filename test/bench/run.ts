@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
 
+import { bench as density } from './density';
 import { BenchContext, killAll, loadAverage, makeTemp, removeTemp } from './harness';
 import type { Bench, Figure } from './harness';
 import { bench as idleCpu } from './idle-cpu';
@@ -21,7 +22,7 @@ import { bench as latency } from './latency';
 import { bench as memifThroughput } from './memif-throughput';
 
 // In the order a full run takes them.
-const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu];
+const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu, density];
 
 interface Args { names: string[]; quick: boolean; json?: string }
 
