@@ -36,15 +36,16 @@ describe('REST API: memif ports with traffic', () => {
     clients.push(left);
     const right = new MemifClient({ socket, id: 12, name: 'api-right' });
     clients.push(right);
-    await waitForAsync(async () => (await ports(call)).every((p) => p.up), { what: 'both ports up' });
+    await waitForAsync(async () => (await ports(call)).every((p) => p.up), { what: 'both ports up', timeoutMs: 20_000 });
 
     const frames = Array.from({ length: 20 }, (_, i) => frame(BROADCAST, mac(1), 100, i));
-    sendAll(left, frames);
-    expect(receive(right, frames.length)).to.have.length(frames.length);
+    // Generous deadlines: they bound a failure, they are not what is tested.
+    sendAll(left, frames, 20_000);
+    expect(receive(right, frames.length, 20_000)).to.have.length(frames.length);
     await waitForAsync(async () => {
       const [l, r] = await ports(call);
       return l.stats.rxPackets === 20 && r.stats.txPackets === 20;
-    }, { what: 'the counters of both ports' });
+    }, { what: 'the counters of both ports', timeoutMs: 20_000 });
 
     const [l, r] = await ports(call);
     expect(l).to.include({ port: 4, name: 'left', up: true, memifId: 11 });
@@ -55,10 +56,10 @@ describe('REST API: memif ports with traffic', () => {
     // Deleting the port through the API disconnects its client.
     const d = await call({ method: 'DELETE', url: '/switches/br0/ports/right' });
     expect(d.status, d.text).to.equal(204);
-    await waitForAsync(async () => !right.connected(), { what: 'the right client to be disconnected' });
+    await waitForAsync(async () => !right.connected(), { what: 'the right client to be disconnected', timeoutMs: 20_000 });
     // Frames flooded now find no other port: nothing is counted as sent.
-    sendAll(left, frames.slice(0, 5));
-    await waitForAsync(async () => (await ports(call))[0].stats.rxPackets === 25, { what: 'left rx 25' });
+    sendAll(left, frames.slice(0, 5), 20_000);
+    await waitForAsync(async () => (await ports(call))[0].stats.rxPackets === 25, { what: 'left rx 25', timeoutMs: 20_000 });
     const after = await ports(call);
     expect(after.map((p) => p.name)).to.deep.equal(['left']);
   });
