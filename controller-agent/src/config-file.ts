@@ -35,6 +35,7 @@ export interface SwitchFileConfig {
   batchSize?: number;
   mode?: FabricMode;
   idlePolls?: number;
+  idleSpinUs?: number;
   memif?: MemifFileConfig;
 }
 
@@ -52,7 +53,7 @@ export interface FileConfig {
 
 const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
 const API_KEYS = ['listen', 'token'] as const;
-const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'memif'] as const;
+const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
 const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
 
@@ -97,7 +98,8 @@ function parseSwitch(value: unknown, path: string): SwitchFileConfig {
     workers: opt(o, 'workers', path, (v, k) => checkInt(v, k, 1, LIMITS.workersMax)),
     batchSize: opt(o, 'batchSize', path, (v, k) => checkInt(v, k, 1, LIMITS.batchMax)),
     mode: opt(o, 'mode', path, (v, k) => checkEnum(v, k, FABRIC_MODES)),
-    idlePolls: opt(o, 'idlePolls', path, (v, k) => checkInt(v, k, 0, LIMITS.idlePollsMax)),
+    idlePolls: opt(o, 'idlePolls', path, (v, k) => checkInt(v, k, 1, LIMITS.idlePollsMax)),
+    idleSpinUs: opt(o, 'idleSpinUs', path, (v, k) => checkInt(v, k, 0, LIMITS.idleSpinUsMax)),
     memif: opt(o, 'memif', path, parseMemif),
   };
 }

@@ -12,6 +12,7 @@ export const LIMITS = {
   workersMax: 16,            // kMaxWorkers
   batchMax: 1024,            // frames per input batch
   idlePollsMax: 1_000_000,
+  idleSpinUsMax: 1_000_000,
   portMax: 4095,             // MSW_MAX_PORTS
   memifIdMax: 0xffffffff,    // memif interface ids are u32
   memifPortsMax: 4095,       // --memif-ports: one port each

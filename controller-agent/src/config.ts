@@ -50,6 +50,7 @@ export interface SwitchConfig {
   batchSize: number;
   mode: FabricMode;
   idlePolls?: number;      // unset: the datapath's default
+  idleSpinUs?: number;     // unset: the datapath's default (50 µs of polling after the last frame)
   memif: MemifConfig;
 }
 
@@ -153,6 +154,7 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
     batchSize: o.batchSize ?? s.batchSize ?? DEFAULTS.batchSize,
     mode: (o.mode as FabricMode | undefined) ?? s.mode ?? DEFAULTS.mode,
     idlePolls: s.idlePolls,
+    idleSpinUs: s.idleSpinUs,
     memif: {
       socket: memif.socket === undefined ? memifSocketPath(rundir, s.name) : resolvePath(rundir, memif.socket),
       abstract: memif.abstract ?? DEFAULTS.abstract,

@@ -102,6 +102,7 @@ const switchOptions = (c: SwitchConfig): SwitchOptions => ({
   logic: c.logic,
   ...(c.logicConfig !== undefined && { logicConfig: c.logicConfig }),
   ...(c.idlePolls !== undefined && { idlePolls: c.idlePolls }),
+  ...(c.idleSpinUs !== undefined && { idleSpinUs: c.idleSpinUs }),
 });
 
 const listenOptions = (c: SwitchConfig): MemifListenOptions => ({

@@ -44,6 +44,7 @@ describe('config', () => {
         batchSize: 256,
         mode: 'mswitch',
         idlePolls: undefined,
+        idleSpinUs: undefined,
         memif: { socket: '/run/mswitch/br0.memif', abstract: true, autoCreate: true, secret: undefined, interfaces: [] },
       }]);
       expect(DEFAULTS.bridge).to.equal('br0');
@@ -152,6 +153,8 @@ describe('config', () => {
       [{ switches: [{ name: 'a', memif: { socket: '/s' } }, { name: 'b', memif: { socket: '/s' } }] }, 'switches[1].memif.socket', /already the socket of switch "a"/],
       [{ switches: [{ name: 'br0', memif: { abstract: 'yes' } }] }, 'switches[0].memif.abstract', /true or false/],
       [{ switches: [{ name: 'br0', memif: { sockets: '/x' } }] }, 'switches[0].memif.sockets', /unknown key/],
+      [{ switches: [{ name: 'br0', idleSpinUs: -1 }] }, 'switches[0].idleSpinUs', /0\.\.1000000|integer/],
+      [{ switches: [{ name: 'br0', idlePolls: 0 }] }, 'switches[0].idlePolls', /1\.\.1000000|integer/],
       [{ switches: [{ name: 'br0', memif: { secret: 'x'.repeat(25) } }] }, 'switches[0].memif.secret', /1\.\.24/],
       [{ switches: [{ name: 'br0', memif: { interfaces: [{ name: 'x' }] } }] }, 'switches[0].memif.interfaces[0].id', /is required/],
       [{ switches: [{ name: 'br0', memif: { interfaces: [{ id: -1 }] } }] }, 'switches[0].memif.interfaces[0].id', /0\.\.4294967295/],
@@ -179,7 +182,7 @@ describe('config', () => {
       writeFileSync(path, JSON.stringify({ switches: [{ name: 'br9', workers: 2 }] }));
       expect(readConfigFile(path).switches).to.deep.equal([{
         name: 'br9', logic: undefined, logicConfig: undefined, workers: 2, batchSize: undefined,
-        mode: undefined, idlePolls: undefined, memif: undefined,
+        mode: undefined, idlePolls: undefined, idleSpinUs: undefined, memif: undefined,
       }]);
     });
 
