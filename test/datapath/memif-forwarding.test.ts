@@ -141,4 +141,22 @@ describe('memif forwarding (l2-learning)', function () {
     const key = (f: Buffer): string => f.toString('hex');
     expect(got.map(key).sort()).to.deep.equal(sent.map(key).sort());
   });
+
+  it('handles clients with different buffer sizes on each side (2 KiB, 4 KiB, 9216 B)', async () => {
+    rig = await makeRig({ logic: 'static', logicConfig: '1=2,2=1' });
+    rig.sw.addMemifInterface({ id: 0, port: 1 });
+    rig.sw.addMemifInterface({ id: 1, port: 2 });
+    const a = await rig.connect(0, { bufferSize: 4096 });
+    const b = await rig.connect(1, { bufferSize: 9216 });
+    for (const len of [60, 4096, 4097, 9000, 9216, 9217, 20000, 65535]) {
+      const ab = frame(mac(2), mac(1), len, len);
+      const ba = frame(mac(1), mac(2), len, len + 1);
+      sendAll(a, [ab]);
+      sendAll(b, [ba]);
+      const gb = receive(b, 1);
+      const ga = receive(a, 1);
+      expect(gb.length === 1 && gb[0].equals(ab), `a->b ${len} bytes`).to.equal(true);
+      expect(ga.length === 1 && ga[0].equals(ba), `b->a ${len} bytes`).to.equal(true);
+    }
+  });
 });
