@@ -1,0 +1,163 @@
+// A tuple-space classifier with OpenFlow semantics, for one flow table.
+//
+// What?
+//   Rules are (match, mask, priority, cookie, actions).  Lookup(key) returns
+//   the rule of highest priority whose masked match equals the masked key;
+//   among rules of equal priority that both match (OpenFlow leaves that
+//   undefined) the one added first wins, so the answer is deterministic.
+//
+// Design
+//   Tuple space search: rules are grouped by mask; each distinct mask is
+//   one Subtable, a hash table from masked key to the rules with that match
+//   (several priorities may share a match).  A lookup visits the subtables
+//   in descending order of their highest priority and stops as soon as the
+//   best rule found outranks every rule of the next subtable.  Its cost is
+//   one masked hash probe per visited subtable: it does not grow with the
+//   number of rules in a subtable.
+//
+// Versioning and thread-safety
+//   Readers (the switch's workers) and the writer (one control thread) never
+//   share anything mutable but the per-rule counters.  The control thread
+//   edits private state (Insert, Modify, Delete, Clear); Publish() builds
+//   new immutable Subtables for the masks that changed and a new Version
+//   (the ordered subtable list) and swaps it in with one atomic store.
+//   Everything the new Version no longer references (old subtables, the old
+//   Version, deleted or replaced rules) goes on a retired list; the caller
+//   must let a grace period pass (no reader still holds the old Version)
+//   before ReleaseRetired() frees it.  A batch of edits between two
+//   Publish() calls is therefore seen by readers all at once or not at all.
+//
+//   Counters live in RuleStats, one cache line per worker, written only by
+//   that worker (relaxed), summed by the control thread.  A modified or
+//   replaced rule keeps its RuleStats unless counters are reset.
+#ifndef MSWITCH_OVS_COMPAT_CLASSIFIER_H_
+#define MSWITCH_OVS_COMPAT_CLASSIFIER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "flow_key.h"
+
+namespace ofl {
+
+class RuleStats {
+ public:
+  explicit RuleStats(uint32_t n_workers) : n_(n_workers ? n_workers : 1), slots_(new Slot[n_]) {}
+  // Called by worker 'w' only: single writer per slot, so no RMW is needed.
+  void Count(uint32_t w, uint64_t bytes) {
+    Slot& s = slots_[w < n_ ? w : n_ - 1];
+    s.packets.store(s.packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s.bytes.store(s.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+  }
+  void Sum(uint64_t* packets, uint64_t* bytes) const {
+    *packets = *bytes = 0;
+    for (uint32_t i = 0; i < n_; i++) {
+      *packets += slots_[i].packets.load(std::memory_order_relaxed);
+      *bytes += slots_[i].bytes.load(std::memory_order_relaxed);
+    }
+  }
+
+ private:
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> packets{0};
+    std::atomic<uint64_t> bytes{0};
+  };
+  uint32_t n_;
+  std::unique_ptr<Slot[]> slots_;
+};
+
+// A rule as readers see it: immutable once published.
+struct Rule {
+  FlowKey match;  // already masked by 'mask'
+  FlowKey mask;
+  int32_t priority = 0;
+  uint64_t cookie = 0;
+  uint64_t seq = 0;  // order of addition (kept across modify/replace): ties
+  std::shared_ptr<RuleStats> stats;
+  std::shared_ptr<const void> actions;  // opaque to the classifier
+};
+
+// What modify and delete select.  Strict: the same mask, match and
+// priority.  Non-strict: every rule at least as specific as (match, mask),
+// whatever its priority.  Both: (rule.cookie & cookie_mask) ==
+// (cookie & cookie_mask).
+struct Selector {
+  FlowKey match;
+  FlowKey mask;
+  int32_t priority = 0;
+  bool strict = false;
+  uint64_t cookie = 0;
+  uint64_t cookie_mask = 0;
+};
+
+struct Subtable;
+struct Version;
+
+class Classifier {
+ public:
+  explicit Classifier(uint32_t n_workers);
+  ~Classifier();
+  Classifier(const Classifier&) = delete;
+  Classifier& operator=(const Classifier&) = delete;
+
+  // ---- readers (any thread, lock-free, no allocation) ----
+  // The highest-priority rule matching 'key' in the published version.
+  const Rule* Lookup(const FlowKey& key) const;
+
+  // ---- the control thread ----
+  // Adds a rule ('match' is masked here).  A rule with an identical match
+  // and priority is replaced: it keeps its place (seq) and, unless
+  // 'reset_counts', its counters.  Returns true if one was replaced.
+  bool Insert(const FlowKey& match, const FlowKey& mask, int32_t priority, uint64_t cookie,
+              std::shared_ptr<const void> actions, bool reset_counts = false);
+  // Gives every selected rule 'actions'; returns how many.
+  size_t Modify(const Selector& sel, std::shared_ptr<const void> actions, bool reset_counts);
+  // Removes every selected rule; 'removed' (if set) receives them.
+  size_t Delete(const Selector& sel, std::vector<std::shared_ptr<const Rule>>* removed = nullptr);
+  void Clear();
+  // Makes every change since the last Publish visible to readers at once.
+  void Publish();
+  // Frees what the last Publish retired; only after a grace period.
+  void ReleaseRetired();
+  // Every rule of the control-side state, highest priority first.
+  std::vector<std::shared_ptr<const Rule>> Rules() const;
+  size_t size() const { return n_rules_; }
+  size_t subtables() const { return groups_.size(); }
+
+ private:
+  struct KeyHasher {
+    size_t operator()(const FlowKey& k) const { return size_t(HashKey(k)); }
+  };
+  struct KeyEq {
+    bool operator()(const FlowKey& a, const FlowKey& b) const { return KeyEqual(a, b); }
+  };
+  using RuleList = std::vector<std::shared_ptr<Rule>>;  // priority desc, seq asc
+  struct MaskGroup {
+    FlowKey mask;
+    std::unordered_map<FlowKey, RuleList, KeyHasher, KeyEq> by_match;
+    size_t n_rules = 0;
+    bool dirty = true;
+    const Subtable* published = nullptr;  // owned
+  };
+
+  bool Selects(const Selector& sel, const Rule& r) const;
+  template <typename Fn>
+  void ForSelected(const Selector& sel, Fn fn);
+  static Subtable* Build(const MaskGroup& g);
+
+  uint32_t n_workers_;
+  uint64_t next_seq_ = 1;
+  size_t n_rules_ = 0;
+  std::unordered_map<FlowKey, std::unique_ptr<MaskGroup>, KeyHasher, KeyEq> groups_;
+  std::atomic<const Version*> current_;
+  std::vector<std::shared_ptr<Rule>> retired_rules_;
+  std::vector<const Subtable*> retired_subtables_;
+  std::vector<const Version*> retired_versions_;
+};
+
+}  // namespace ofl
+
+#endif  // MSWITCH_OVS_COMPAT_CLASSIFIER_H_

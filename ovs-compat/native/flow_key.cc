@@ -1,0 +1,181 @@
+// Flow key extraction: one pass over the frame's headers, each layer read
+// only when its bytes are all within 'len' (see flow_key.h for the fields
+// and their prerequisites).
+#include "flow_key.h"
+
+namespace ofl {
+namespace {
+
+constexpr uint16_t kEthIpv4 = 0x0800;
+constexpr uint16_t kEthArp = 0x0806;
+constexpr uint16_t kEthVlan = 0x8100;
+constexpr uint16_t kEthQinQ = 0x88a8;
+constexpr uint16_t kEthIpv6 = 0x86dd;
+constexpr uint16_t kEthMpls = 0x8847;
+constexpr uint16_t kEthMplsMc = 0x8848;
+
+constexpr uint8_t kProtoIcmp = 1;
+constexpr uint8_t kProtoTcp = 6;
+constexpr uint8_t kProtoUdp = 17;
+constexpr uint8_t kProtoSctp = 132;
+constexpr uint8_t kProtoIcmpv6 = 58;
+
+inline uint16_t Be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+inline uint32_t Be32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
+
+// Transport fields at 'l4' (bytes 'avail'), for IP protocol 'proto'.
+void ExtractL4(const uint8_t* l4, uint32_t avail, uint8_t proto, bool v6, FlowKey* k) {
+  switch (proto) {
+    case kProtoTcp:
+      if (avail < 14) return;
+      k->tp_src = Be16(l4);
+      k->tp_dst = Be16(l4 + 2);
+      k->tcp_flags = uint16_t((l4[12] & 0x0f) << 8 | l4[13]);
+      k->present |= kHasPorts | kHasTcpFlags;
+      return;
+    case kProtoUdp:
+    case kProtoSctp:
+      if (avail < 4) return;
+      k->tp_src = Be16(l4);
+      k->tp_dst = Be16(l4 + 2);
+      k->present |= kHasPorts;
+      return;
+    case kProtoIcmp:
+    case kProtoIcmpv6:
+      // ICMPv4 only over IPv4, ICMPv6 only over IPv6 (the spec's prerequisites).
+      if (avail < 2 || v6 != (proto == kProtoIcmpv6)) return;
+      k->icmp_type = l4[0];
+      k->icmp_code = l4[1];
+      k->present |= kHasIcmp;
+      return;
+    default:
+      return;
+  }
+}
+
+void ExtractIpv4(const uint8_t* p, uint32_t avail, FlowKey* k) {
+  if (avail < 20 || (p[0] >> 4) != 4) return;
+  const uint32_t ihl = uint32_t(p[0] & 0x0f) * 4;
+  if (ihl < 20) return;
+  k->ip_dscp = p[1] >> 2;
+  k->ip_ecn = p[1] & 3;
+  k->ip_ttl = p[8];
+  k->ip_proto = p[9];
+  k->ipv4_src = Be32(p + 12);
+  k->ipv4_dst = Be32(p + 16);
+  k->present |= kHasIpv4;
+  if ((Be16(p + 6) & 0x1fff) != 0) {
+    k->present |= kIsFragment;  // a later fragment carries no L4 header
+    return;
+  }
+  if (avail > ihl) ExtractL4(p + ihl, avail - ihl, k->ip_proto, false, k);
+}
+
+void ExtractIpv6(const uint8_t* p, uint32_t avail, FlowKey* k) {
+  if (avail < 40 || (p[0] >> 4) != 6) return;
+  const uint8_t tc = uint8_t((p[0] & 0x0f) << 4 | p[1] >> 4);
+  k->ip_dscp = tc >> 2;
+  k->ip_ecn = tc & 3;
+  k->ipv6_flabel = Be32(p) & 0xfffff;
+  k->ip_ttl = p[7];
+  memcpy(k->ipv6_src, p + 8, 16);
+  memcpy(k->ipv6_dst, p + 24, 16);
+  k->present |= kHasIpv6;
+  // ip_proto is the header after the extension headers we can walk
+  // (hop-by-hop, routing, destination options, fragment), as OVS does.
+  uint8_t nh = p[6];
+  uint32_t off = 40;
+  for (int hops = 0; hops < 8; hops++) {
+    if (nh == 0 || nh == 43 || nh == 60) {
+      if (avail < off + 8) break;
+      const uint8_t next = p[off];
+      off += (uint32_t(p[off + 1]) + 1) * 8;
+      nh = next;
+    } else if (nh == 44) {
+      if (avail < off + 8) break;
+      const uint8_t next = p[off];
+      const bool later = (Be16(p + off + 2) & 0xfff8) != 0;
+      off += 8;
+      nh = next;
+      if (later) {
+        k->ip_proto = nh;
+        k->present |= kIsFragment;
+        return;
+      }
+    } else {
+      break;
+    }
+  }
+  k->ip_proto = nh;
+  if (avail > off) ExtractL4(p + off, avail - off, nh, true, k);
+}
+
+void ExtractArp(const uint8_t* p, uint32_t avail, FlowKey* k) {
+  // Ethernet/IPv4 ARP only: htype 1, ptype 0x0800, hlen 6, plen 4.
+  if (avail < 28 || Be16(p) != 1 || Be16(p + 2) != kEthIpv4 || p[4] != 6 || p[5] != 4) return;
+  k->arp_op = Be16(p + 6);
+  memcpy(k->arp_sha, p + 8, 6);
+  k->arp_spa = Be32(p + 14);
+  memcpy(k->arp_tha, p + 18, 6);
+  k->arp_tpa = Be32(p + 24);
+  k->present |= kHasArp;
+}
+
+}  // namespace
+
+void ExtractFlowKey(const uint8_t* f, uint32_t len, uint32_t in_port, uint64_t metadata,
+                    FlowKey* k) {
+  memset(k, 0, sizeof *k);
+  k->in_port = in_port;
+  k->metadata = metadata;
+  if (len < 14) return;
+  memcpy(k->eth_dst, f, 6);
+  memcpy(k->eth_src, f + 6, 6);
+  uint32_t off = 12;
+  uint16_t type = Be16(f + off);
+  // VLAN tags: the outer one is matched, the rest are skipped.
+  bool outer = true;
+  while ((type == kEthVlan || type == kEthQinQ) && len >= off + 8) {
+    if (outer) {
+      const uint16_t tci = Be16(f + off + 2);
+      k->vlan_vid = uint16_t(kOfpVidPresent | (tci & 0x0fff));
+      k->vlan_pcp = uint8_t(tci >> 13);
+      k->present |= kHasVlan;
+      outer = false;
+    }
+    off += 4;
+    type = Be16(f + off);
+  }
+  if (type == kEthVlan || type == kEthQinQ) return;  // a tag cut short
+  k->eth_type = type;
+  off += 2;
+  const uint8_t* p = f + off;
+  const uint32_t avail = len - off;
+  switch (type) {
+    case kEthIpv4:
+      ExtractIpv4(p, avail, k);
+      break;
+    case kEthIpv6:
+      ExtractIpv6(p, avail, k);
+      break;
+    case kEthArp:
+      ExtractArp(p, avail, k);
+      break;
+    case kEthMpls:
+    case kEthMplsMc:
+      if (avail >= 4) {
+        const uint32_t lse = Be32(p);
+        k->mpls_label = lse >> 12;
+        k->mpls_tc = uint8_t((lse >> 9) & 7);
+        k->mpls_bos = uint8_t((lse >> 8) & 1);
+        k->present |= kHasMpls;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace ofl

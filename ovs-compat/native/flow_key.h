@@ -1,0 +1,128 @@
+// Flow key extraction for the `openflow` logic.
+//
+// What?
+//   A FlowKey is every field a flow table can match on, pulled out of a
+//   frame's first bytes (msw_packet.data, head_len) once per packet.  It is
+//   a fixed-size, 8-byte-aligned struct with no implicit padding, so a
+//   classifier compares keys with memcmp on (key & mask) and hashes them as
+//   64-bit words.
+//
+// Design
+//   Field values are host byte order numbers (ports, ethertype, IPv4
+//   addresses, labels) or byte arrays in wire order (MACs, IPv6 addresses).
+//   vlan_vid follows OpenFlow 1.3 (OFPVID_PRESENT | VID when tagged, 0 when
+//   not); with QinQ (802.1ad or stacked 802.1Q) the outer tag is the one
+//   matched and eth_type is the type after every tag.  Prerequisites are
+//   those of OpenFlow 1.3 (§7.2.3.6): a field whose protocol is absent, or
+//   whose bytes lie beyond head_len, stays zero and its bit in 'present'
+//   is clear.  tp_src/tp_dst serve TCP, UDP and SCTP (the match names say
+//   which: ip_proto is their prerequisite), icmp_type/code serve ICMPv4 and
+//   ICMPv6, ip_ttl is the IPv4 TTL or the IPv6 hop limit.
+//
+//   'present' is never matched on: masks built from match fields leave it
+//   zero.  It tells actions (set-field, pop) what the packet carries.
+//
+// Thread-safety: pure functions, callable from any thread, no allocation.
+#ifndef MSWITCH_OVS_COMPAT_FLOW_KEY_H_
+#define MSWITCH_OVS_COMPAT_FLOW_KEY_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+namespace ofl {
+
+// Bits of FlowKey::present.
+enum : uint32_t {
+  kHasVlan = 1u << 0,
+  kHasMpls = 1u << 1,
+  kHasArp = 1u << 2,
+  kHasIpv4 = 1u << 3,
+  kHasIpv6 = 1u << 4,
+  kHasPorts = 1u << 5,     // tp_src/tp_dst (TCP, UDP or SCTP)
+  kHasTcpFlags = 1u << 6,
+  kHasIcmp = 1u << 7,      // icmp_type/code (ICMPv4 or ICMPv6)
+  kIsFragment = 1u << 8,   // an IP fragment other than the first: no L4
+};
+
+constexpr uint16_t kOfpVidPresent = 0x1000;
+
+struct alignas(8) FlowKey {
+  uint64_t metadata;
+  uint32_t in_port;
+  uint32_t ipv4_src;
+  uint32_t ipv4_dst;
+  uint32_t arp_spa;
+  uint32_t arp_tpa;
+  uint32_t ipv6_flabel;
+  uint32_t mpls_label;
+  uint16_t eth_type;
+  uint16_t vlan_vid;
+  uint16_t tp_src;
+  uint16_t tp_dst;
+  uint16_t tcp_flags;
+  uint16_t arp_op;
+  uint8_t eth_dst[6];
+  uint8_t eth_src[6];
+  uint8_t arp_sha[6];
+  uint8_t arp_tha[6];
+  uint8_t ipv6_src[16];
+  uint8_t ipv6_dst[16];
+  uint8_t vlan_pcp;
+  uint8_t ip_proto;
+  uint8_t ip_dscp;
+  uint8_t ip_ecn;
+  uint8_t ip_ttl;
+  uint8_t icmp_type;
+  uint8_t icmp_code;
+  uint8_t mpls_tc;
+  uint8_t mpls_bos;
+  uint8_t pad[3];
+  uint32_t present;
+};
+
+constexpr size_t kKeyWords = sizeof(FlowKey) / 8;
+static_assert(sizeof(FlowKey) == 120 && sizeof(FlowKey) % 8 == 0, "FlowKey layout");
+
+// Fills '*key' (zeroing it first) from 'frame[0..len)' received on
+// 'in_port' with 'metadata'.
+void ExtractFlowKey(const uint8_t* frame, uint32_t len, uint32_t in_port, uint64_t metadata,
+                    FlowKey* key);
+
+// The key's 64-bit words (FlowKey has no padding the compiler owns).
+inline uint64_t KeyWord(const FlowKey& k, size_t i) {
+  uint64_t w;
+  memcpy(&w, reinterpret_cast<const uint8_t*>(&k) + 8 * i, 8);
+  return w;
+}
+
+// out = key & mask, word by word.
+inline void MaskKey(const FlowKey& key, const FlowKey& mask, FlowKey* out) {
+  const uint8_t* a = reinterpret_cast<const uint8_t*>(&key);
+  const uint8_t* m = reinterpret_cast<const uint8_t*>(&mask);
+  uint8_t* o = reinterpret_cast<uint8_t*>(out);
+  for (size_t i = 0; i < kKeyWords; i++) {
+    uint64_t x, y;
+    memcpy(&x, a + 8 * i, 8);
+    memcpy(&y, m + 8 * i, 8);
+    x &= y;
+    memcpy(o + 8 * i, &x, 8);
+  }
+}
+
+// A 64-bit hash of a (masked) key.
+inline uint64_t HashKey(const FlowKey& k) {
+  uint64_t h = 0x243F6A8885A308D3ull;
+  for (size_t i = 0; i < kKeyWords; i++) {
+    h ^= KeyWord(k, i);
+    h *= 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+inline bool KeyEqual(const FlowKey& a, const FlowKey& b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+}  // namespace ofl
+
+#endif  // MSWITCH_OVS_COMPAT_FLOW_KEY_H_
