@@ -167,13 +167,8 @@ void MemifMaster::Snapshot(
 }
 
 std::vector<MemifInterfaceInfo> MemifMaster::Interfaces() const {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<MemifInterfaceInfo> out;
-  for (const auto& it : interfaces_) {
-    const Interface& i = it.second;
-    out.push_back(MemifInterfaceInfo{i.cfg.id, i.cfg.port, i.cfg.name, i.connected, i.client_name,
-                                     i.carried});
-  }
+  Snapshot([&](const std::vector<MemifInterfaceInfo>& ifs) { out = ifs; });
   return out;
 }
 
