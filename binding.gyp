@@ -16,7 +16,7 @@
     {
       "target_name": "mswitch",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc datapath/binding/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc datapath/src/ports/*.cc datapath/binding/*.cc 2>/dev/null || true')"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"]

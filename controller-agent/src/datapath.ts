@@ -35,6 +35,14 @@ export interface MemifInterfaceOptions {
   worker?: number;       // pin the port's receive queues to this worker
 }
 
+// An AF_PACKET port on an existing Linux interface (veth, NIC).
+export interface AfPacketPortOptions {
+  ifname: string;        // the interface to attach, e.g. "veth0"
+  name?: string;         // port name, default the interface name
+  port?: number;         // wanted port number, default the lowest free
+  worker?: number;       // pin the port's receive queue to this worker
+}
+
 export interface DropCounts { [reason: string]: number }
 
 export interface PortInfo {
@@ -71,6 +79,7 @@ export interface NativeSwitch {
   readonly name: string;
   listenMemif(opts: MemifListenOptions): void;
   addMemifInterface(opts: MemifInterfaceOptions): number;   // returns the port number
+  addAfPacketPort(opts: AfPacketPortOptions): number;      // returns the port number
   removePort(port: number): void;                           // memif: disconnects the client too
   ports(): PortInfo[];
   workers(): WorkerInfo[];

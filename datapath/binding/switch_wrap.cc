@@ -11,6 +11,7 @@
 #include "binding/errors.h"
 #include "core/drop_reasons.h"
 #include "core/fabric.h"
+#include "ports/afpacket_port.h"
 
 namespace msw {
 
@@ -32,6 +33,7 @@ Napi::Function SwitchWrap::Init(Napi::Env env) {
                          InstanceAccessor<&SwitchWrap::Name>("name"),
                          InstanceMethod<&SwitchWrap::ListenMemif>("listenMemif"),
                          InstanceMethod<&SwitchWrap::AddMemifInterface>("addMemifInterface"),
+                         InstanceMethod<&SwitchWrap::AddAfPacketPort>("addAfPacketPort"),
                          InstanceMethod<&SwitchWrap::RemovePort>("removePort"),
                          InstanceMethod<&SwitchWrap::Ports>("ports"),
                          InstanceMethod<&SwitchWrap::Workers>("workers"),
@@ -121,6 +123,36 @@ Napi::Value SwitchWrap::AddMemifInterface(const Napi::CallbackInfo& info) {
   Status st = master_->AddInterface(cfg, &port);
   if (!st.ok()) throw StatusError(env, st);
   return Napi::Number::New(env, port);
+}
+
+// addAfPacketPort({ifname, port?, name?, worker?}): opens an AF_PACKET
+// port on an existing interface; returns its port number.  removePort
+// takes it out like any port (the socket closes when it is destroyed).
+Napi::Value SwitchWrap::AddAfPacketPort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Switch& sw = Sw(env);
+  if (!info[0].IsObject()) throw ArgError(env, "addAfPacketPort(options): options must be an object");
+  Napi::Object o = info[0].As<Napi::Object>();
+  AfPacketConfig cfg;
+  cfg.ifname = OptStr(o, "ifname", "");
+  if (cfg.ifname.empty()) throw ArgError(env, "addAfPacketPort(options): ifname is required");
+  const std::string name = OptStr(o, "name", cfg.ifname);
+  const uint32_t want = OptU32(o, "port", 0, 0, MSW_MAX_PORTS);
+  Napi::Value w = o.Get("worker");
+  const int worker = w.IsUndefined() ? -1 : int(OptU32(o, "worker", 0, 0, kMaxWorkers - 1));
+  const uint32_t index = sw.ReserveIndex(want);
+  if (!index)
+    throw StatusError(env, Status::Error(want ? EEXIST : ENOSPC,
+                                         "switch " + sw.name() + ": port number " +
+                                             (want ? std::to_string(want) + " is taken" : "table is full")));
+  Status st;
+  std::unique_ptr<AfPacketPort> port = AfPacketPort::Open(index, name, cfg, &st);
+  if (port) st = sw.AddPort(std::move(port), worker);
+  if (!st.ok()) {
+    sw.ReleaseIndex(index);
+    throw StatusError(env, st);
+  }
+  return Napi::Number::New(env, index);
 }
 
 Napi::Value SwitchWrap::RemovePort(const Napi::CallbackInfo& info) {

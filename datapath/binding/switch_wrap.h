@@ -22,6 +22,7 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   Napi::Value Name(const Napi::CallbackInfo& info);
   Napi::Value ListenMemif(const Napi::CallbackInfo& info);
   Napi::Value AddMemifInterface(const Napi::CallbackInfo& info);
+  Napi::Value AddAfPacketPort(const Napi::CallbackInfo& info);
   Napi::Value RemovePort(const Napi::CallbackInfo& info);
   Napi::Value Ports(const Napi::CallbackInfo& info);
   Napi::Value Workers(const Napi::CallbackInfo& info);
