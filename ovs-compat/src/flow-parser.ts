@@ -142,10 +142,11 @@ function parseVlan(tci: { value: bigint; mask: bigint }, key: string, text: stri
 /**
  * The TCI as OpenFlow 1.3 can carry it: OXM vlan_vid is the low 13 bits
  * (OFPVID_PRESENT and the VID, maskable) and vlan_pcp is exact or absent,
- * so a partial PCP mask is lost and an exact match on "no tag" is 0/0x1fff.
+ * and needs a tag, so a partial PCP mask is lost and "no tag" is 0/0x1fff.
  */
 function canonicalVlan(t: { value: bigint; mask: bigint }) {
-  const mask = (t.mask & 0x1fffn) | ((t.mask & 0xe000n) === 0xe000n ? 0xe000n : 0n);
+  const pcp = (t.mask & 0xe000n) === 0xe000n && (t.mask & t.value & VLAN_CFI) !== 0n;
+  const mask = (t.mask & 0x1fffn) | (pcp ? 0xe000n : 0n);
   return { value: t.value & mask, mask };
 }
 

@@ -141,8 +141,8 @@ const ROWS: Row[] = [
   { name: 'udp_dst', field: 16, bits: 16, maskable: true, format: 'decimal', spellings: ['udp_dst'], print: 'tp_dst', nxmName: 'NXM_OF_UDP_DST', pre: [IP_ANY, proto(IP_PROTO_UDP, 'udp or udp6')] },
   { name: 'sctp_src', field: 17, bits: 16, maskable: true, format: 'decimal', spellings: ['sctp_src'], print: 'tp_src', pre: [IP_ANY, proto(IP_PROTO_SCTP, 'sctp or sctp6')] },
   { name: 'sctp_dst', field: 18, bits: 16, maskable: true, format: 'decimal', spellings: ['sctp_dst'], print: 'tp_dst', pre: [IP_ANY, proto(IP_PROTO_SCTP, 'sctp or sctp6')] },
-  { name: 'icmpv4_type', field: 19, bits: 8, maskable: false, format: 'decimal', spellings: ['icmpv4_type'], print: 'icmp_type', setFieldName: 'icmp_type', pre: [IPV4, proto(IP_PROTO_ICMP, 'icmp')] },
-  { name: 'icmpv4_code', field: 20, bits: 8, maskable: false, format: 'decimal', spellings: ['icmpv4_code'], print: 'icmp_code', setFieldName: 'icmp_code', pre: [IPV4, proto(IP_PROTO_ICMP, 'icmp')] },
+  { name: 'icmpv4_type', field: 19, bits: 8, maskable: false, format: 'decimal', spellings: ['icmp_type'], pre: [IPV4, proto(IP_PROTO_ICMP, 'icmp')] },
+  { name: 'icmpv4_code', field: 20, bits: 8, maskable: false, format: 'decimal', spellings: ['icmp_code'], pre: [IPV4, proto(IP_PROTO_ICMP, 'icmp')] },
   { name: 'icmpv6_type', field: 29, bits: 8, maskable: false, format: 'decimal', spellings: ['icmpv6_type'], print: 'icmp_type', pre: [IPV6, proto(IP_PROTO_ICMPV6, 'icmp6')] },
   { name: 'icmpv6_code', field: 30, bits: 8, maskable: false, format: 'decimal', spellings: ['icmpv6_code'], print: 'icmp_code', pre: [IPV6, proto(IP_PROTO_ICMPV6, 'icmp6')] },
   // No OXM in OpenFlow 1.3 (it is OXM in 1.5): OVS's NXM_NX_TCP_FLAGS.
@@ -168,6 +168,9 @@ const BY_NAME = new Map(MATCH_FIELDS.map((f) => [f.name, f]));
 const BY_NXM = new Map(MATCH_FIELDS.filter((f) => f.nxmName).map((f) => [f.nxmName!, f]));
 
 /** Spellings that depend on the protocol (`tp_dst` is tcp_dst, udp_dst or sctp_dst), resolved by the parser. */
+// `icmp_type` and `icmp_code` are the ICMPv4 fields' own OVS names (there is
+// no `icmpv4_type` spelling) and also stand for the ICMPv6 ones in an icmp6
+// match.
 export const PROTOCOL_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   tp_src: { '6': 'tcp_src', '17': 'udp_src', '132': 'sctp_src' },
   tp_dst: { '6': 'tcp_dst', '17': 'udp_dst', '132': 'sctp_dst' },
