@@ -53,6 +53,17 @@ describe('afpacket port (veths in network namespaces)', function () {
     return p;
   };
 
+  // Worker wake-ups and busy time over 'ms' of no traffic: an idle switch
+  // sleeps in epoll on the ports' sockets rather than spinning.
+  const idleOver = async (ms: number): Promise<{ wakeups: number; busySeconds: number }> => {
+    const sum = () => rig!.sw.workers().reduce((t, w) => ({ wakeups: t.wakeups + w.wakeups, busySeconds: t.busySeconds + w.busySeconds }),
+      { wakeups: 0, busySeconds: 0 });
+    const before = sum();
+    await sleep(ms);
+    const after = sum();
+    return { wakeups: after.wakeups - before.wakeups, busySeconds: after.busySeconds - before.busySeconds };
+  };
+
   it('pings between two namespaces through the switch; counters match; a memif client sees the ARP flood', async function () {
     rig = await makeRig();
     const a = rig.sw.addAfPacketPort({ ifname: h1.outer });
@@ -78,6 +89,11 @@ describe('afpacket port (veths in network namespaces)', function () {
 
     const got = receive(client, Number.MAX_SAFE_INTEGER, 500);
     expect(got.some(isArpBroadcast), 'memif client saw the flooded ARP request').to.equal(true);
+
+    // Idle (bar the odd IPv6 chatter of the namespaces): asleep, not polling.
+    const idle = await idleOver(1000);
+    expect(idle.busySeconds, 'worker busy time over 1 s idle').to.be.below(0.2);
+    expect(idle.wakeups, 'worker wake-ups over 1 s idle').to.be.below(100);
   });
 
   it('removes a port while pinging without crashing, and works again once re-added', async function () {
@@ -114,8 +130,32 @@ describe('afpacket port (veths in network namespaces)', function () {
     expect(r.received).to.equal(0);
     const got = receive(client, Number.MAX_SAFE_INTEGER, 2000);
     expect(got.some(isArpBroadcast), 'flooded ARP after the veth was deleted').to.equal(true);
+    // The dead port's socket error does not keep a worker awake.
+    const idle = await idleOver(1000);
+    expect(idle.busySeconds, 'worker busy time over 1 s after the veth went').to.be.below(0.2);
+    expect(idle.wakeups, 'worker wake-ups over 1 s after the veth went').to.be.below(100);
     rig.sw.removePort(b);
     expect(port(a).up).to.equal(true);
+  });
+
+  it('passes jumbo frames (MTU 9000) intact and drops frames too long for the egress MTU as too-long', async function () {
+    rig = await makeRig();
+    const j1 = net.addHost('c', '10.99.1.1', 9000);
+    const j2 = net.addHost('d', '10.99.1.2', 9000);
+    const j3 = net.addHost('e', '10.99.1.3', 1500);
+    const p1 = rig.sw.addAfPacketPort({ ifname: j1.outer });
+    rig.sw.addAfPacketPort({ ifname: j2.outer });
+    const p3 = rig.sw.addAfPacketPort({ ifname: j3.outer });
+    // 8972 bytes of ICMP payload + 28 of headers = 9000 bytes of IP, unfragmented.
+    const big = await ping(j1.ns, j2.addr, ['-c', '3', '-W', '2', '-s', '8972', '-M', 'do']);
+    expect(big.received, big.output).to.equal(3);
+    expect(port(p1).rxBytes).to.be.at.least(3 * 9014);
+    // j1 may send 3042-byte frames; j3's veth (MTU 1500) cannot take them.
+    const small = await ping(j1.ns, j3.addr, ['-c', '2', '-W', '1', '-s', '3000', '-M', 'do']);
+    expect(small.received, small.output).to.equal(0);
+    expect(port(p3).drops['too-long'], 'too-long drops on the 1500-MTU port').to.be.at.least(2);
+    const ok = await ping(j1.ns, j3.addr, ['-c', '2', '-W', '2']);
+    expect(ok.received, ok.output).to.equal(2);
   });
 
   it('refuses an interface that does not exist', async function () {
