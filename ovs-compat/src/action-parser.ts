@@ -127,7 +127,8 @@ function parseEthertype(text: string, token: string): number {
 function checkSettable(f: MatchField, ctx: Context, token: string): void {
   if (!f.settable) throw new FlowSyntaxError(`${token}: field ${f.setFieldName} cannot be set`, token);
   for (const pre of f.prerequisites) {
-    const v = pre.field === 'eth_type' ? ctx.ethType : pre.field === 'ip_proto' ? ctx.ipProto : 1n;
+    const tagged = ctx.vlanInMatch || ctx.vlanPushed ? 1n : undefined;
+    const v = pre.field === 'eth_type' ? ctx.ethType : pre.field === 'ip_proto' ? ctx.ipProto : tagged;
     if (v === undefined || !pre.values.includes(v)) {
       throw new FlowSyntaxError(`${token}: actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT): needs ${pre.hint}`, token);
     }
