@@ -11,10 +11,10 @@
 import { expect } from 'chai';
 
 import type { NativeMemifClient, PortInfo } from '../../controller-agent/src/datapath';
-import { Netns, netnsUnavailable, ping } from '../support/netns';
+import { injectFrames, Netns, netnsUnavailable, ping } from '../support/netns';
 import type { NetnsHost } from '../support/netns';
 import { sleep } from '../support/wait';
-import { makeRig, receive } from './switch-rig';
+import { BROADCAST, frame, mac, makeRig, receive } from './switch-rig';
 import type { Rig } from './switch-rig';
 
 const isArpBroadcast = (f: Buffer): boolean =>
@@ -156,6 +156,24 @@ describe('afpacket port (veths in network namespaces)', function () {
     expect(port(p3).drops['too-long'], 'too-long drops on the 1500-MTU port').to.be.at.least(2);
     const ok = await ping(j1.ns, j3.addr, ['-c', '2', '-W', '2']);
     expect(ok.received, ok.output).to.equal(2);
+  });
+
+  it('carries 802.1Q-tagged frames: the tag the kernel strips on receive is put back', async function () {
+    rig = await makeRig();
+    rig.sw.addAfPacketPort({ ifname: h1.outer });
+    const client = await rig.connect(5);
+    receive(client, Number.MAX_SAFE_INTEGER, 100);
+    // Broadcast frames tagged VLAN 10 (priority 3) and 802.1ad-over-802.1Q,
+    // sent raw from inside ns1: the root end's receive path moves the outer
+    // tag out of the frame, our port must put it back byte-identical.
+    const tagged = (tpid: number, tci: number, len: number, tag: number): Buffer => {
+      const f = frame(BROADCAST, mac(0x42), len, tag);
+      return Buffer.concat([f.subarray(0, 12), Buffer.from([tpid >> 8, tpid & 255, tci >> 8, tci & 255]), f.subarray(12)]);
+    };
+    const sent = [tagged(0x8100, (3 << 13) | 10, 60, 1), tagged(0x8100, 20, 1500, 2)];
+    if (!injectFrames(h1.ns, h1.inner, sent)) this.skip();
+    const got = receive(client, Number.MAX_SAFE_INTEGER, 1000).filter((f) => f.subarray(6, 12).equals(mac(0x42)));
+    expect(got.map((f) => f.toString('hex'))).to.deep.equal(sent.map((f) => f.toString('hex')));
   });
 
   it('refuses an interface that does not exist', async function () {

@@ -78,6 +78,26 @@ export class Netns {
   }
 }
 
+// Sends raw Ethernet 'frames' out of 'dev' inside 'ns' through an
+// AF_PACKET socket (python3), e.g. 802.1Q-tagged frames when the kernel
+// has no VLAN devices.  Returns false if python3 is not available.
+export function injectFrames(ns: string, dev: string, frames: Buffer[]): boolean {
+  const script = [
+    'import socket, sys',
+    's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)',
+    's.bind((sys.argv[1], 0))',
+    'for h in sys.argv[2:]: s.send(bytes.fromhex(h))',
+  ].join('\n');
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', script, dev, ...frames.map((f) => f.toString('hex'))],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  return true;
+}
+
 export interface PingResult {
   code: number | null;
   transmitted: number;
