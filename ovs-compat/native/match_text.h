@@ -1,0 +1,39 @@
+// The text form of matches that the `openflow` logic's control commands
+// take and print: `FIELD=VALUE[/MASK]` tokens, one per field.
+//
+// Field names are the OpenFlow 1.3 OXM names without the OFPXMT_OFB_ prefix,
+// lower case (`in_port`, `eth_dst`, `ipv4_src`, `tcp_dst`, `icmpv6_type`,
+// `arp_sha`, `mpls_label`, ...) plus `ip_ttl`.  Values are numbers (decimal
+// or 0x hex), MACs (`02:00:00:00:00:01`), dotted IPv4 or IPv6 text; a mask
+// is given the same way or, for addresses, as a prefix length
+// (`ipv4_dst=10.0.0.0/24`).  vlan_vid takes OpenFlow's encoding:
+// 0x1000|VID for a tag (`vlan_vid=0x1064` is VID 100), 0 for untagged,
+// `vlan_vid=0x1000/0x1000` for "any tag".  Prerequisites are checked as
+// OpenFlow 1.3 §7.2.3.6 says: `tcp_dst=80` needs `eth_type=0x800` (or
+// 0x86dd) and `ip_proto=6` in the same match.
+//
+// The ovs-ofctl syntax is translated into this form by the TypeScript side.
+#ifndef MSWITCH_OVS_COMPAT_MATCH_TEXT_H_
+#define MSWITCH_OVS_COMPAT_MATCH_TEXT_H_
+
+#include <string>
+
+#include "flow_key.h"
+
+namespace ofl {
+
+// Parses one `FIELD=VALUE[/MASK]` token into 'match'/'mask'.  Returns false
+// (with a reason in '*err') for an unknown field, a bad value or a value
+// wider than the field; true and leaves the token alone otherwise.
+// Returns false with an empty '*err' when 'token' names no match field.
+bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err);
+
+// Checks the prerequisites of every matched field; "" when they hold.
+std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask);
+
+// `FIELD=VALUE[/MASK]` tokens for every field 'mask' covers, space separated.
+std::string FormatMatch(const FlowKey& match, const FlowKey& mask);
+
+}  // namespace ofl
+
+#endif  // MSWITCH_OVS_COMPAT_MATCH_TEXT_H_
