@@ -150,6 +150,14 @@ export function formatFlowMod(flow: Flow): string {
   return parts.join(' ');
 }
 
+/** OVS's ofp_print_duration(): seconds, then nine decimals trimmed of trailing zeros down to three. */
+export function formatDuration(durationSec: number): string {
+  const sec = Math.floor(durationSec);
+  const nsec = Math.min(999999999, Math.round((durationSec - sec) * 1e9));
+  if (nsec === 0) return `${sec}s`;
+  return `${sec}.${String(nsec).padStart(9, '0').replace(/0{1,6}$/, '')}s`;
+}
+
 /** Counters of one flow entry (ofp_flow_stats, section 7.3.5.2). */
 export interface FlowCounters {
   durationSec: number;
@@ -157,13 +165,18 @@ export interface FlowCounters {
   bytes: bigint;
 }
 
-/** One `ovs-ofctl dump-flows` line (OVS's ofputil_flow_stats_format(), leading space included). */
+/**
+ * One `ovs-ofctl dump-flows` line (OVS's ofputil_flow_stats_format(),
+ * leading space included).  importance is printed as OpenFlow 1.4+ replies
+ * carry it.
+ */
 export function formatFlowStats(flow: Flow, c: FlowCounters): string {
-  let s = ` cookie=0x${flow.cookie.toString(16)}, duration=${c.durationSec.toFixed(3)}s, table=${flow.table}, `;
+  let s = ` cookie=0x${flow.cookie.toString(16)}, duration=${formatDuration(c.durationSec)}, table=${flow.table}, `;
   s += `n_packets=${c.packets}, n_bytes=${c.bytes}, `;
   if (flow.idleTimeout) s += `idle_timeout=${flow.idleTimeout}, `;
   if (flow.hardTimeout) s += `hard_timeout=${flow.hardTimeout}, `;
-  if (flow.flags.length) s += `${flow.flags.join(' ')}, `;
+  // Each flag is followed by a space, not a comma, as OVS prints them.
+  for (const flag of flow.flags) s += `${flag} `;
   if (flow.importance) s += `importance=${flow.importance}, `;
   const match = formatMatch(flow);
   return `${s}${match}${match ? ' ' : ''}actions=${formatActions(flow.instructions)}`;

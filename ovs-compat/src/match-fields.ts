@@ -51,8 +51,10 @@ export interface MatchField {
   name: string;
   oxmClass: number;
   oxmField: number;
-  /** Width in bits on the wire. */
+  /** Width of the value in bits. */
   bits: number;
+  /** Length of the OXM payload's value in bytes (a 20-bit MPLS label takes 4). */
+  bytes: number;
   maskable: boolean;
   format: ValueFormat;
   /** Every spelling ovs-ofctl accepts in a match or in set_field, the OVS name first. */
@@ -154,6 +156,7 @@ export const MATCH_FIELDS: readonly MatchField[] = ROWS.map((r) => ({
   oxmClass: r.cls ?? OFPXMC_OPENFLOW_BASIC,
   oxmField: r.field,
   bits: r.bits,
+  bytes: r.bits === 48 ? 6 : r.bits <= 8 ? 1 : r.bits <= 16 ? 2 : r.bits <= 32 ? 4 : r.bits <= 64 ? 8 : 16,
   maskable: r.maskable,
   format: r.format,
   spellings: r.spellings,

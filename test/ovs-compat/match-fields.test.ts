@@ -30,6 +30,12 @@ describe('ovs-compat match-field table', () => {
     });
   }
 
+  it('gives OXM payload lengths as the spec lays them out (Table 12)', () => {
+    const bytes: Record<string, number> = { in_port: 4, metadata: 8, eth_dst: 6, vlan_vid: 2, vlan_pcp: 1, ip_dscp: 1, ipv4_src: 4,
+      tcp_src: 2, arp_op: 2, ipv6_src: 16, ipv6_flabel: 4, mpls_label: 4, mpls_tc: 1, mpls_bos: 1 };
+    for (const [name, n] of Object.entries(bytes)) expect(fieldByName(name).bytes, name).to.equal(n);
+  });
+
   it('has no OXM class/field pair twice', () => {
     const keys = MATCH_FIELDS.map((f) => `${f.oxmClass}:${f.oxmField}`);
     expect(new Set(keys).size).to.equal(keys.length);
