@@ -208,3 +208,23 @@ function resolvesTo(spelling: string, name: string): boolean {
   if (f) return f.name === name || (name.startsWith('arp_') && f.name.startsWith('ipv4_'));
   return Object.values(PROTOCOL_ALIASES[spelling] ?? {}).includes(name);
 }
+
+/**
+ * Parses an add-flows file (`ovs-ofctl add-flows FILE` / `parse-flows`):
+ * one flow per line; blank lines and lines starting with `#` are skipped.
+ * An error says which line (1-based) and keeps the offending token.
+ */
+export function parseFlows(text: string, options: ParseOptions = {}): Flow[] {
+  const flows: Flow[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    try {
+      flows.push(parseFlow(line, options));
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw new FlowSyntaxError(`line ${i + 1}: ${e.message}`, e.token);
+      throw e;
+    }
+  });
+  return flows;
+}

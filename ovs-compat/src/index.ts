@@ -3,5 +3,5 @@
 export * from './match-fields';
 export * from './flow';
 export { FlowSyntaxError } from './errors';
-export { parseFlow, ParseOptions, SHORTHANDS } from './flow-parser';
+export { parseFlow, parseFlows, ParseOptions, SHORTHANDS } from './flow-parser';
 export { formatMatch, formatAction, formatActions, formatFlow, formatFlowMod, formatFlowStats, FlowCounters } from './flow-printer';

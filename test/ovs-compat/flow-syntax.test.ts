@@ -3,9 +3,9 @@
 // flow-corpus.ts, round trips through our own printer, and the errors.
 
 import { expect } from 'chai';
-import { FlowSyntaxError, formatFlow, formatFlowMod, parseFlow } from '../../ovs-compat/src';
+import { FlowSyntaxError, formatFlow, formatFlowMod, parseFlow, parseFlows } from '../../ovs-compat/src';
 import { DIVERGENT, INVALID, VALID } from './flow-corpus';
-import { ovsOfctlAvailable, ovsParseFlow } from './ovs-ofctl';
+import { ovsOfctlAvailable, ovsParseFlow, ovsParseFlows } from './ovs-ofctl';
 
 function ourVerdict(flow: string): { accepted: boolean; printed?: string; error?: string } {
   try {
@@ -35,6 +35,20 @@ describe('ovs-compat flow syntax against real ovs-ofctl', function () {
         expect(ourVerdict(flow)).to.deep.equal({ accepted: true, printed: ovs.printed });
       });
     }
+  });
+
+  it('reads the whole corpus as one flows file as ovs-ofctl parse-flows does', () => {
+    // Comments and blank lines between the flows, as an add-flows file has them.
+    const file = VALID.map((f, i) => `# flow ${i}\n${f}\n\n`).join('');
+    const ovs = ovsParseFlows(file).map((v) => v.printed);
+    expect(parseFlows(file).map(formatFlowMod)).to.deep.equal(ovs);
+    expect(ovs).to.have.length(VALID.length);
+  });
+
+  it('rejects a flows file with a bad line as ovs-ofctl does, naming the line', () => {
+    const file = 'ip,actions=drop\n\nfoo=1,actions=drop\n';
+    expect(ovsParseFlows(file)[0].accepted).to.equal(false);
+    expect(() => parseFlows(file)).to.throw(FlowSyntaxError, /^line 3: unknown keyword foo/);
   });
 
   describe('flows both reject', () => {

@@ -10,6 +10,9 @@
 // the text after "(xid=0x1): ".
 
 import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 
 export interface OfctlVerdict {
   accepted: boolean;
@@ -40,4 +43,19 @@ export function ovsParseFlow(flow: string): OfctlVerdict {
   const line = r.stdout.split('\n').find((l) => l.startsWith('OFPT_FLOW_MOD'));
   if (!line) throw new Error(`ovs-ofctl printed no flow mod for ${flow}: ${r.stdout}`);
   return { accepted: true, printed: line.slice(line.indexOf('): ') + 3) };
+}
+
+/** `ovs-ofctl parse-flows -O OpenFlow13 FILE` on 'text': the decoded flow mods, in order. */
+export function ovsParseFlows(text: string): OfctlVerdict[] {
+  const dir = mkdtempSync(join(tmpdir(), 'mswitch-ovs-compat-'));
+  try {
+    const file = join(dir, 'flows.txt');
+    writeFileSync(file, text);
+    const r = spawnSync('ovs-ofctl', ['parse-flows', '-O', 'OpenFlow13', file], { encoding: 'utf8' });
+    if (r.status !== 0) return [{ accepted: false, error: r.stderr.trim() }];
+    return r.stdout.split('\n').filter((l) => l.startsWith('OFPT_FLOW_MOD'))
+      .map((l) => ({ accepted: true, printed: l.slice(l.indexOf('): ') + 3) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
