@@ -16,7 +16,7 @@
     {
       "target_name": "mswitch",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc datapath/src/ports/*.cc datapath/binding/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc datapath/src/ports/*.cc datapath/binding/*.cc 2>/dev/null || true')"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"]
@@ -39,14 +39,32 @@
       "target_name": "mswitch-native-test",
       "type": "executable",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc test/datapath/native/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/datapath/native/*.cc 2>/dev/null || true')"
       ]
     },
     {
       "target_name": "mswitch-density-bench",
       "type": "executable",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc test/bench/native/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/bench/native/*.cc 2>/dev/null || true')"
+      ]
+    },
+    {
+      "target_name": "mswitch-openflow-logic",
+      "type": "shared_library",
+      "product_dir": "<(PRODUCT_DIR)",
+      "sources": [
+        "<!@(sh -c 'ls -1 ovs-compat/native/*.cc 2>/dev/null || true')"
+      ],
+      "defines": ["MSW_OPENFLOW_SO"],
+      "cflags": ["-fPIC"]
+    },
+    {
+      "target_name": "mswitch-ovs-compat-test",
+      "type": "executable",
+      "include_dirs": ["ovs-compat/native"],
+      "sources": [
+        "<!@(sh -c 'ls -1 ovs-compat/native/*.cc test/ovs-compat/native/*.cc test/datapath/native/main.cc 2>/dev/null || true')"
       ]
     }
   ]

@@ -5,6 +5,7 @@
 
 extern "C" const msw_logic_ops* msw_l2_learning_ops(void);
 extern "C" const msw_logic_ops* msw_static_ops(void);
+extern "C" const msw_logic_ops* msw_openflow_ops(void);  // ovs-compat/native
 
 namespace msw {
 
@@ -15,6 +16,7 @@ void RegisterBuiltinLogics() {
   std::call_once(once, [] {
     RegisterLogicNoBuiltins(msw_l2_learning_ops());
     RegisterLogicNoBuiltins(msw_static_ops());
+    RegisterLogicNoBuiltins(msw_openflow_ops());
   });
 }
 
