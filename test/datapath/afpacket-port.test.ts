@@ -96,6 +96,24 @@ describe('afpacket port (veths in network namespaces)', function () {
     expect(idle.wakeups, 'worker wake-ups over 1 s idle').to.be.below(100);
   });
 
+  it('takes concurrent transmits from two workers into one port (flood pings from two namespaces)', async function () {
+    rig = await makeRig({ workers: 2 });
+    const h3 = net.addHost('c', '10.99.0.3');
+    const a = rig.sw.addAfPacketPort({ ifname: h1.outer, worker: 0 });
+    const b = rig.sw.addAfPacketPort({ ifname: h2.outer, worker: 0 });
+    const c = rig.sw.addAfPacketPort({ ifname: h3.outer, worker: 1 });
+    const [r1, r3] = await Promise.all([
+      ping(h1.ns, h2.addr, ['-f', '-c', '2000', '-W', '2']),
+      ping(h3.ns, h2.addr, ['-f', '-c', '2000', '-W', '2']),
+    ]);
+    expect(r1.received, r1.output).to.equal(2000);
+    expect(r3.received, r3.output).to.equal(2000);
+    expect(port(b).txPackets, 'into ns2 from both workers').to.be.at.least(4000);
+    expect(port(b).rxPackets).to.be.at.least(4000);
+    expect(port(a).txPackets + port(c).txPackets).to.be.at.least(4000);
+    expect(port(b).drops['no-space']).to.equal(0);
+  });
+
   it('removes a port while pinging without crashing, and works again once re-added', async function () {
     rig = await makeRig();
     const a = rig.sw.addAfPacketPort({ ifname: h1.outer });
