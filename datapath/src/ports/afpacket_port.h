@@ -52,7 +52,17 @@
 //   Errors: nothing on the data path throws, allocates or logs.  A failing
 //   flush is counted (socket_errors()); ENXIO/ENODEV (the interface is
 //   gone) takes the port down, so the fabric stops sending to it until the
-//   control plane removes it.  up() is "socket open and bound"; carrier
+//   control plane removes it.  While the link is down (ENETDOWN) the
+//   requested slots stay in the ring and go out with the first flush after
+//   it comes back; meanwhile a full ring drops as no-space.
+//
+//   Latency: TPACKET_V3 wakes the reader per block, so on a quiet link a
+//   frame waits for the block's retire timer (1 ms, the smallest the
+//   kernel takes): ping through two afpacket ports measured 0.5-0.9 ms min,
+//   1.0-1.7 ms average on veths here.  Under load blocks fill and retire
+//   at once.  Low latency at low rates is AF_XDP's job (issue 5).
+//
+//   up() is "socket open and bound"; carrier
 //   state from netlink is a later step of issue 5, as are fanout (several
 //   queues), MTU changes and offloads (PACKET_VNET_HDR for GSO frames).
 //
