@@ -11,10 +11,11 @@
 // spellings become what ovs-ofctl makes of them for OpenFlow 1.3:
 // `mod_dl_src:M` is `set_field:M->eth_src`, `mod_nw_tos:T` sets ip_dscp to
 // T>>2, `mod_vlan_vid:V` pushes a tag first when the match does not
-// require one, `strip_vlan` is `pop_vlan`.  Set-field and load check the
-// field's prerequisites against the match as it stands after the earlier
-// actions (push_mpls / pop_mpls change the ethertype), as ovs-ofctl does
-// (OFPBAC_MATCH_INCONSISTENT).
+// require one, `strip_vlan` is `pop_vlan`.  As ovs-ofctl does, actions are
+// checked against what the packet is at that point (OFPBAC_MATCH_INCONSISTENT):
+// set-field and load need the field's prerequisites, pop_vlan and setting
+// the VLAN need a tag (matched or pushed), dec_ttl needs IP, pop_mpls and
+// the MPLS TTL actions need MPLS; push_mpls / pop_mpls change the ethertype.
 
 import { FlowSyntaxError } from './errors';
 import { parseInteger, parsePort, parseValue } from './field-values';
@@ -24,12 +25,15 @@ import { Action, FieldMatch, Instructions, OFPCML_NO_BUFFER, OFPP_CONTROLLER, PA
 type InstructionKind = 'meter' | 'apply_actions' | 'clear_actions' | 'write_actions' | 'write_metadata' | 'goto_table';
 const INSTRUCTION_ORDER: InstructionKind[] = ['meter', 'apply_actions', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table'];
 
-/** What set-field may rely on: the match's exact eth_type / ip_proto / VLAN, updated by the actions. */
+/**
+ * What the packet is known to be at this point of the action list: the
+ * match's exact eth_type / ip_proto and whether it has a VLAN tag, updated
+ * by push/pop actions.  Set-field, pop and TTL actions are checked against it.
+ */
 interface Context {
   ethType?: bigint;
   ipProto?: bigint;
-  vlanInMatch: boolean;
-  vlanPushed: boolean;
+  tagged: boolean;
 }
 
 /** Splits 'text' at commas outside parentheses. */
@@ -101,7 +105,7 @@ function contextOf(match: FieldMatch[]): Context {
   const tci = match.find((m) => m.field === 'vlan_tci');
   return {
     ethType: get('eth_type'), ipProto: get('ip_proto'),
-    vlanInMatch: tci !== undefined && (tci.mask & tci.value & 0x1000n) !== 0n, vlanPushed: false,
+    tagged: tci !== undefined && (tci.mask & tci.value & 0x1000n) !== 0n,
   };
 }
 
@@ -127,8 +131,7 @@ function parseEthertype(text: string, token: string): number {
 function checkSettable(f: MatchField, ctx: Context, token: string): void {
   if (!f.settable) throw new FlowSyntaxError(`${token}: field ${f.setFieldName} cannot be set`, token);
   for (const pre of f.prerequisites) {
-    const tagged = ctx.vlanInMatch || ctx.vlanPushed ? 1n : undefined;
-    const v = pre.field === 'eth_type' ? ctx.ethType : pre.field === 'ip_proto' ? ctx.ipProto : tagged;
+    const v = pre.field === 'eth_type' ? ctx.ethType : pre.field === 'ip_proto' ? ctx.ipProto : ctx.tagged ? 1n : undefined;
     if (v === undefined || !pre.values.includes(v)) {
       throw new FlowSyntaxError(`${token}: actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT): needs ${pre.hint}`, token);
     }
@@ -138,15 +141,30 @@ function checkSettable(f: MatchField, ctx: Context, token: string): void {
 function setField(fieldName: string, valueText: string, ctx: Context, token: string): Action {
   const f = fieldByName(fieldName);
   checkSettable(f, ctx, token);
+  if (f.name === 'vlan_vid') requireTag(ctx, token);
   return { type: 'set_field', field: f.name, value: parseValue(valueText, f, f.setFieldName).value };
 }
 
 /** A tag push for mod_vlan_vid / mod_vlan_pcp when neither the match nor an earlier action provides one. */
 function vlanPushIfNeeded(ctx: Context): Action[] {
-  if (ctx.vlanInMatch || ctx.vlanPushed) return [];
-  ctx.vlanPushed = true;
+  if (ctx.tagged) return [];
+  ctx.tagged = true;
   return [{ type: 'push_vlan', ethertype: 0x8100 }];
 }
+
+function requireTag(ctx: Context, token: string): void {
+  if (!ctx.tagged) throw new FlowSyntaxError(`${token}: actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT): no VLAN tag (match dl_vlan or push_vlan first)`, token);
+}
+
+/** Requires the packet's ethertype to be one of 'types' here (ovs-ofctl: "no usable protocol"). */
+function requireEthType(ctx: Context, types: bigint[], hint: string, token: string): void {
+  if (ctx.ethType === undefined || !types.includes(ctx.ethType)) {
+    throw new FlowSyntaxError(`${token}: actions are invalid with specified match: needs ${hint}`, token);
+  }
+}
+
+const IP_TYPES = [0x0800n, 0x86ddn];
+const MPLS_TYPES = [0x8847n, 0x8848n];
 
 const TP_FIELDS: Record<string, [string, string]> = { '6': ['tcp_src', 'tcp_dst'], '17': ['udp_src', 'udp_dst'], '132': ['sctp_src', 'sctp_dst'] };
 
@@ -186,15 +204,32 @@ function parseAction(token: string, ctx: Context): Action[] {
       const pcp = parseInteger(arg, 3, 'mod_vlan_pcp');
       return [...vlanPushIfNeeded(ctx), { type: 'set_field', field: 'vlan_pcp', value: pcp }];
     }
-    case 'strip_vlan': case 'pop_vlan': if (arg) break; return [{ type: 'pop_vlan' }];
-    case 'push_vlan': ctx.vlanPushed = true; return [{ type: 'push_vlan', ethertype: parseEthertype(arg, token) }];
-    case 'push_mpls': ctx.ethType = BigInt(parseEthertype(arg, token)); return [{ type: 'push_mpls', ethertype: Number(ctx.ethType) }];
-    case 'pop_mpls': ctx.ethType = BigInt(parseEthertype(arg, token)); return [{ type: 'pop_mpls', ethertype: Number(ctx.ethType) }];
+    case 'strip_vlan': case 'pop_vlan':
+      if (arg) break;
+      requireTag(ctx, token);
+      ctx.tagged = false;
+      return [{ type: 'pop_vlan' }];
+    case 'push_vlan': ctx.tagged = true; return [{ type: 'push_vlan', ethertype: parseEthertype(arg, token) }];
+    case 'push_mpls': {
+      const ethertype = parseEthertype(arg, token);
+      ctx.ethType = BigInt(ethertype);
+      ctx.ipProto = undefined;
+      return [{ type: 'push_mpls', ethertype }];
+    }
+    case 'pop_mpls': {
+      requireEthType(ctx, MPLS_TYPES, 'mpls', token);
+      const ethertype = parseEthertype(arg, token);
+      ctx.ethType = BigInt(ethertype);
+      return [{ type: 'pop_mpls', ethertype }];
+    }
     case 'set_field': return [parseSetField(arg, ctx, token)];
     case 'load': return [parseLoad(arg, ctx, token)];
-    case 'dec_ttl': if (arg) break; return [{ type: 'dec_ttl' }];
-    case 'set_mpls_ttl': return [{ type: 'set_mpls_ttl', ttl: Number(parseInteger(arg, 8, 'set_mpls_ttl')) }];
-    case 'dec_mpls_ttl': case 'copy_ttl_in': case 'copy_ttl_out': if (arg) break; return [{ type: name }];
+    case 'dec_ttl': if (arg) break; requireEthType(ctx, IP_TYPES, 'ip or ipv6', token); return [{ type: 'dec_ttl' }];
+    case 'set_mpls_ttl':
+      requireEthType(ctx, MPLS_TYPES, 'mpls', token);
+      return [{ type: 'set_mpls_ttl', ttl: Number(parseInteger(arg, 8, 'set_mpls_ttl')) }];
+    case 'dec_mpls_ttl': if (arg) break; requireEthType(ctx, MPLS_TYPES, 'mpls', token); return [{ type: name }];
+    case 'copy_ttl_in': case 'copy_ttl_out': if (arg) break; return [{ type: name }];
     case 'set_queue': return [{ type: 'set_queue', queue: parseU32(arg, token) }];
     case 'group': return [{ type: 'group', group: parseU32(arg, token) }];
     case 'resubmit':

@@ -51,6 +51,9 @@ function formatVlan(value: bigint, mask: bigint): string[] {
   return [mask === 0xffffn ? `vlan_tci=${hex4(value)}` : `vlan_tci=${hex4(value)}/${hex4(mask)}`];
 }
 
+/** OVS prints a matched IPv6 flow label as five hex digits (format_be32_masked_hex with %05x). */
+const hex5 = (v: bigint) => `0x${v.toString(16).padStart(5, '0')}`;
+
 function formatPort(port: number): string {
   return PORT_NAMES.get(port) ?? String(port);
 }
@@ -68,6 +71,7 @@ export function formatMatch(flow: Pick<Flow, 'priority' | 'match'>): string {
     if (m.field === 'vlan_tci') out.push(...formatVlan(m.value, m.mask));
     else if (m.field === 'in_port') out.push(`in_port=${formatPort(Number(m.value))}`);
     else if (m.field === 'ip_dscp') out.push(`nw_tos=${m.value << 2n}`);
+    else if (m.field === 'ipv6_flabel') out.push(`ipv6_label=${hex5(m.value)}${m.mask === 0xfffffn ? '' : `/${hex5(m.mask)}`}`);
     else out.push(`${f.print}=${formatValue(f, m.value, m.mask)}`);
   }
   return out.join(',');
