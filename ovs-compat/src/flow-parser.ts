@@ -91,6 +91,12 @@ export function parseFlow(text: string, options: ParseOptions = {}): Flow {
       case 'hard_timeout': flow.hardTimeout = parseBounded(value, 0xffff, `invalid hard_timeout "${value}"`, token); break;
       case 'importance': flow.importance = parseBounded(value, 0xffff, `invalid importance "${value}"`, token); break;
       case 'cookie': parseCookie(flow, value, token, options); break;
+      case 'out_port': case 'out_group':
+        // Filters only (ovs-ofctl del-flows / dump-flows); add-flow does not know them.
+        if (!options.filter) throw new FlowSyntaxError(`unknown keyword ${key}`, token);
+        if (key === 'out_port') flow.outPort = parsePort(value, token, false);
+        else flow.outGroup = parseBounded(value, 0xffffff00, `invalid out_group "${value}"`, token);
+        break;
       case 'dl_vlan': case 'vlan_vid': case 'dl_vlan_pcp': case 'vlan_pcp': case 'vlan_tci':
         vlan = parseVlan(vlan, key, value, token); break;
       default:

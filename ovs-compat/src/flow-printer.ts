@@ -126,6 +126,8 @@ export function formatFlow(flow: Flow): string {
   if (flow.cookie !== 0n || flow.cookieMask !== 0n) {
     head.push(flow.cookieMask === 0n ? `cookie=0x${flow.cookie.toString(16)}` : `cookie=0x${flow.cookie.toString(16)}/0x${flow.cookieMask.toString(16)}`);
   }
+  if (flow.outPort !== undefined) head.push(`out_port=${formatPort(flow.outPort)}`);
+  if (flow.outGroup !== undefined) head.push(`out_group=${flow.outGroup}`);
   if (flow.idleTimeout) head.push(`idle_timeout=${flow.idleTimeout}`);
   if (flow.hardTimeout) head.push(`hard_timeout=${flow.hardTimeout}`);
   if (flow.importance) head.push(`importance=${flow.importance}`);

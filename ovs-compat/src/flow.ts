@@ -82,6 +82,9 @@ export interface Flow {
   cookie: bigint;
   /** Only in filters (delete, dump): 0 = any cookie. */
   cookieMask: bigint;
+  /** Only in filters: flows that output to this port / group (OFPP_ANY, OFPG_ANY when absent). */
+  outPort?: number;
+  outGroup?: number;
   idleTimeout: number;
   hardTimeout: number;
   importance: number;

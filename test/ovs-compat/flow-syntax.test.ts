@@ -92,6 +92,15 @@ describe('ovs-compat flow syntax round trip', () => {
     });
   }
 
+  it('reads filters: no actions, out_port and out_group, and prints them back', () => {
+    const f = parseFlow('table=2,out_port=LOCAL,out_group=7,tcp,tp_dst=22', { filter: true });
+    expect(f.outPort).to.equal(0xfffffffe);
+    expect(f.outGroup).to.equal(7);
+    expect(formatFlow(f)).to.equal('table=2,out_port=LOCAL,out_group=7,tcp,tp_dst=22,actions=drop');
+    expect(parseFlow(formatFlow(f), { filter: true })).to.deep.equal(f);
+    expect(() => parseFlow('out_port=1,actions=drop')).to.throw(FlowSyntaxError, /unknown keyword out_port/);
+  });
+
   it('keeps a filter cookie mask (cookie=0x1/-1)', () => {
     const f = parseFlow('cookie=0x1/-1,tcp', { filter: true });
     expect(f.cookieMask).to.equal(0xffffffffffffffffn);
