@@ -226,7 +226,8 @@ bool Holds(Pre pre, const FlowKey& k, const FlowKey& m) {
 
 }  // namespace
 
-bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err) {
+bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err,
+                     std::vector<std::string>* fields) {
   err->clear();
   const size_t eq = token.find('=');
   if (eq == std::string::npos) return false;
@@ -254,16 +255,16 @@ bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, st
     pm[i] = m[i];
     pv[i] = uint8_t(v[i] & m[i]);
   }
+  fields->push_back(name);
   return true;
 }
 
-std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask) {
-  for (const Field& f : kFields) {
-    if (!AnySet(f, At(&mask, f))) continue;
-    bool ok = false;  // one of the fields sharing this storage may hold
-    for (const Field& g : kFields)
-      if (g.offset == f.offset && Holds(g.pre, match, mask)) ok = true;
-    if (!ok) return std::string("'") + f.name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
+std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
+                               const std::vector<std::string>& fields) {
+  for (const std::string& name : fields) {
+    for (const Field& f : kFields)
+      if (name == f.name && !Holds(f.pre, match, mask))
+        return "'" + name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
   }
   return "";
 }

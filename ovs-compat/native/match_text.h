@@ -17,6 +17,7 @@
 #define MSWITCH_OVS_COMPAT_MATCH_TEXT_H_
 
 #include <string>
+#include <vector>
 
 #include "flow_key.h"
 
@@ -26,10 +27,15 @@ namespace ofl {
 // (with a reason in '*err') for an unknown field, a bad value or a value
 // wider than the field; true and leaves the token alone otherwise.
 // Returns false with an empty '*err' when 'token' names no match field.
-bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err);
+// The field's name goes to 'fields' (for CheckPrerequisites).
+bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err,
+                     std::vector<std::string>* fields);
 
-// Checks the prerequisites of every matched field; "" when they hold.
-std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask);
+// Checks the prerequisites of every field named in 'fields' against the
+// whole match; "" when they hold.  (Names, not storage: tcp_dst and
+// udp_dst share theirs.)
+std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
+                               const std::vector<std::string>& fields);
 
 // `FIELD=VALUE[/MASK]` tokens for every field 'mask' covers, space separated.
 std::string FormatMatch(const FlowKey& match, const FlowKey& mask);

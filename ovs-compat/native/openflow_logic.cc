@@ -164,6 +164,7 @@ std::string ParseCommand(const Instance& in, const std::string& line, Command* c
   memset(&c->sel.mask, 0, sizeof c->sel.mask);
   c->sel.priority = kDefaultPriority;
   std::string actions_text;
+  std::vector<std::string> fields;
   while (is >> tok) {
     uint64_t v = 0, m = 0;
     std::string err;
@@ -191,11 +192,11 @@ std::string ParseCommand(const Instance& in, const std::string& line, Command* c
     } else if (tok.compare(0, 8, "actions=") == 0 && c->verb != Command::kDel) {
       actions_text = tok.substr(8);
       c->has_actions = true;
-    } else if (!ParseMatchToken(tok, &c->sel.match, &c->sel.mask, &err)) {
+    } else if (!ParseMatchToken(tok, &c->sel.match, &c->sel.mask, &err, &fields)) {
       return err.empty() ? "unknown token '" + tok + "'" : err;
     }
   }
-  const std::string pre = CheckPrerequisites(c->sel.match, c->sel.mask);
+  const std::string pre = CheckPrerequisites(c->sel.match, c->sel.mask, fields);
   if (!pre.empty()) return pre;
   if (c->verb == Command::kDel) return "";
   if (!c->has_actions) return "missing actions=";
