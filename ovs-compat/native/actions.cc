@@ -1,32 +1,12 @@
 // Action parsing, printing and execution (see actions.h).
 #include "actions.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
+
+#include "match_text.h"
 
 namespace ofl {
 namespace {
-
-bool Number(const std::string& s, uint64_t max, uint64_t* v) {
-  if (s.empty() || s[0] == '-') return false;
-  char* end;
-  errno = 0;
-  const unsigned long long x = std::strtoull(s.c_str(), &end, 0);
-  if (errno || *end || x > max) return false;
-  *v = x;
-  return true;
-}
-
-bool Mac(const std::string& s, uint8_t* out) {
-  unsigned b[6];
-  char tail;
-  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-                  &b[5], &tail) != 6)
-    return false;
-  for (int i = 0; i < 6; i++) out[i] = uint8_t(b[i]);
-  return true;
-}
 
 bool IsTpid(uint16_t t) { return t == 0x8100 || t == 0x88a8; }
 
@@ -72,7 +52,7 @@ std::string ParseActions(const std::string& text, uint32_t table, uint32_t n_tab
       continue;
     } else if (name == "output") {
       a.type = Act::kOutput;
-      ok = Number(arg, MSW_MAX_PORTS, &v) && v > 0;
+      ok = ParseUint(arg, MSW_MAX_PORTS, &v) && v > 0;
       a.port = uint32_t(v);
     } else if ((name == "in_port" || name == "flood" || name == "all" || name == "pop_vlan") &&
                arg.empty()) {
@@ -82,18 +62,18 @@ std::string ParseActions(const std::string& text, uint32_t table, uint32_t n_tab
                                  : Act::kPopVlan;
     } else if (name == "set_eth_src" || name == "set_eth_dst") {
       a.type = name == "set_eth_src" ? Act::kSetEthSrc : Act::kSetEthDst;
-      ok = Mac(arg, a.mac);
+      ok = ParseMac(arg, a.mac);
     } else if (name == "push_vlan") {
       a.type = Act::kPushVlan;
-      ok = Number(arg, 0xffff, &v) && IsTpid(uint16_t(v));
+      ok = ParseUint(arg, 0xffff, &v) && IsTpid(uint16_t(v));
       a.arg16 = uint16_t(v);
     } else if (name == "set_vlan_vid" || name == "set_vlan_pcp") {
       a.type = name == "set_vlan_vid" ? Act::kSetVlanVid : Act::kSetVlanPcp;
-      ok = Number(arg, a.type == Act::kSetVlanVid ? 4095 : 7, &v);
+      ok = ParseUint(arg, a.type == Act::kSetVlanVid ? 4095 : 7, &v);
       a.arg16 = uint16_t(v);
     } else if (name == "goto_table") {
       // OpenFlow 1.3 §5.1: the pipeline only goes forward.
-      if (!Number(arg, n_tables - 1, &v) || v <= table)
+      if (!ParseUint(arg, n_tables - 1, &v) || v <= table)
         return "'" + tok + "': goto_table needs a table above " + std::to_string(table) +
                " and below " + std::to_string(n_tables);
       out->goto_table = uint8_t(v);

@@ -10,7 +10,34 @@
 #include <cstdlib>
 
 namespace ofl {
+
+bool ParseUint(const std::string& s, uint64_t max, uint64_t* v) {
+  if (s.empty() || s[0] == '-') return false;
+  char* end;
+  errno = 0;
+  const unsigned long long x = std::strtoull(s.c_str(), &end, 0);
+  if (errno || *end || x > max) return false;
+  *v = x;
+  return true;
+}
+
+bool ParseMac(const std::string& s, uint8_t* out) {
+  unsigned b[6];
+  char tail;
+  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+                  &b[5], &tail) != 6)
+    return false;
+  for (int i = 0; i < 6; i++) out[i] = uint8_t(b[i]);
+  return true;
+}
+
 namespace {
+
+// A value that fits in 'bits' bits.
+bool ParseNumber(const std::string& s, uint8_t bits, uint64_t* v) {
+  return ParseUint(s, bits < 64 ? (uint64_t{1} << bits) - 1 : ~uint64_t{0}, v);
+}
+
 
 enum class Kind : uint8_t { kUint, kMac, kIpv4, kIpv6 };
 
@@ -94,27 +121,6 @@ void SetUint(uint8_t* p, uint8_t width, uint64_t v) {
     case 4: { uint32_t x = uint32_t(v); memcpy(p, &x, 4); return; }
     default: memcpy(p, &v, 8); return;
   }
-}
-
-bool ParseNumber(const std::string& s, uint8_t bits, uint64_t* v) {
-  if (s.empty() || s[0] == '-') return false;
-  char* end;
-  errno = 0;
-  const unsigned long long x = std::strtoull(s.c_str(), &end, 0);
-  if (errno || *end) return false;
-  if (bits < 64 && x >> bits) return false;
-  *v = x;
-  return true;
-}
-
-bool ParseMac(const std::string& s, uint8_t* out) {
-  unsigned b[6];
-  char tail;
-  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-                  &b[5], &tail) != 6)
-    return false;
-  for (int i = 0; i < 6; i++) out[i] = uint8_t(b[i]);
-  return true;
 }
 
 // An address ('bytes' long, wire order) or, for a mask, a prefix length.

@@ -23,6 +23,11 @@
 
 namespace ofl {
 
+// A decimal or 0x-hex number no larger than 'max'.
+bool ParseUint(const std::string& s, uint64_t max, uint64_t* v);
+// A MAC address "xx:xx:xx:xx:xx:xx".
+bool ParseMac(const std::string& s, uint8_t* out);
+
 // Parses one `FIELD=VALUE[/MASK]` token into 'match'/'mask'.  Returns false
 // (with a reason in '*err') for an unknown field, a bad value or a value
 // wider than the field; true and leaves the token alone otherwise.
