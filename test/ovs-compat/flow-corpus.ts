@@ -156,8 +156,8 @@ export const INVALID: string[] = [
 export const DIVERGENT: { flow: string; ovs: 'accepts' | 'rejects'; why: string }[] = [
   { flow: 'actions=resubmit(,2)', ovs: 'accepts', why: 'resubmit is an OVS extension mswitch does not implement (use goto_table)' },
   { flow: 'actions=resubmit:1', ovs: 'accepts', why: 'resubmit is an OVS extension mswitch does not implement' },
-  { flow: 'ip,actions=load:0x1->NXM_OF_IP_DST[8..15]', ovs: 'accepts', why: 'load into a field slice is not implemented' },
-  { flow: 'ip,actions=set_field:1.1.1.1/24->ip_dst', ovs: 'accepts', why: 'masked set_field (an OVS extension) is not implemented' },
+  { flow: 'ip,actions=load:0x1->NXM_OF_IP_DST[8..15]', ovs: 'accepts', why: 'load into a field slice: refused with a named error, open in issue 3' },
+  { flow: 'ip,actions=set_field:1.1.1.1/24->ip_dst', ovs: 'accepts', why: 'masked set_field (an OVS extension): refused with a named error, open in issue 3' },
   { flow: 'ip,nw_src=300.1.1.1,actions=drop', ovs: 'accepts', why: 'ovs-ofctl wraps an octet above 255 (300 becomes 44); we reject the address' },
   { flow: 'udp,tcp_dst=80,actions=drop', ovs: 'accepts', why: 'OVS keeps tcp_dst and udp_dst in one tp_dst slot; OpenFlow 1.3 section 7.2.3.6 makes tcp_dst need ip_proto=6 (OFPBMC_BAD_PREREQ)' },
   { flow: 'ip,nw_tos=17,actions=drop', ovs: 'accepts', why: 'ovs-ofctl drops the ECN bits of nw_tos silently (prints nw_tos=16); we say so' },
