@@ -49,13 +49,21 @@
 extern "C" {
 #endif
 
-#define MSW_LOGIC_ABI_VERSION 1u
+#define MSW_LOGIC_ABI_VERSION 2u
 
 /* Port numbers are 1..MSW_MAX_PORTS; 0 is never a port. */
 #define MSW_MAX_PORTS 4095u
 #define MSW_PORT_NONE 0u
 /* In a MULTI output: every port but the source (OpenFlow's FLOOD/ALL). */
 #define MSW_PORT_FLOOD 0xffffffffu
+/*
+ * In a MULTI output: the switch's controller channel (OpenFlow's
+ * CONTROLLER, a packet-in).  The output must be a variant whose head starts
+ * with a struct msw_to_controller; the fabric copies header and frame into
+ * the switch's controller queue, which the agent drains (a full queue drops
+ * and counts, reason `controller-queue`).
+ */
+#define MSW_PORT_CONTROLLER 0xfffffffeu
 
 /* Outputs a MULTI answer may carry, and scratch bytes for their variants. */
 #define MSW_MAX_OUTPUTS 8u
@@ -107,6 +115,25 @@ struct msw_result {
   uint8_t *scratch;   /* MSW_SCRATCH_BYTES the logic may write, per packet */
 };
 
+/*
+ * What a logic puts before the frame of an MSW_PORT_CONTROLLER output
+ * (host byte order).  The agent turns it into an OpenFlow PACKET_IN:
+ * total_len is the frame's length after the header, data its first
+ * max_len bytes (0xffff: all of it).
+ */
+#define MSW_TO_CONTROLLER_MAGIC 0x6d737763u /* "mswc" */
+struct msw_to_controller {
+  uint32_t magic;    /* MSW_TO_CONTROLLER_MAGIC */
+  uint16_t hdr_len;  /* sizeof(struct msw_to_controller) */
+  uint8_t reason;    /* OpenFlow 1.3 OFPR_*: 0 no_match, 1 action, 2 invalid_ttl */
+  uint8_t table_id;
+  uint64_t cookie;
+  uint64_t metadata;
+  uint32_t in_port;
+  uint16_t max_len;
+  uint16_t reserved; /* 0 */
+};
+
 /* A port as `port_changed` reports it. */
 enum msw_port_event { MSW_PORT_ADDED = 1, MSW_PORT_REMOVED = 2, MSW_PORT_LINK = 3 };
 
@@ -116,11 +143,25 @@ struct msw_port_info {
   const char *name;
 };
 
+/*
+ * Services of the switch a logic may call (from create and control only,
+ * unless a member says otherwise).
+ */
+struct msw_host {
+  /*
+   * The registered logic named 'name' (e.g. "l2-learning", which the
+   * openflow logic runs for OpenFlow's NORMAL), or NULL.  A logic may
+   * create private instances of it and call their lookup from its own.
+   */
+  const struct msw_logic_ops *(*find_logic)(const char *name);
+};
+
 /* What a switch offers a logic instance at creation. */
 struct msw_switch_info {
   const char *switch_name;
   uint32_t n_workers;
   uint32_t max_ports;
+  const struct msw_host *host;  /* never NULL */
 };
 
 struct msw_logic_ops {
