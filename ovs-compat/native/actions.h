@@ -1,23 +1,32 @@
-// Actions of the `openflow` logic: their text form, and how a packet's
-// list of outputs is built from them.
+// Actions of the `openflow` logic: their text form, their parsed form, and
+// how one list of them runs on a packet.
 //
-// Text (comma separated, as in `actions=` of a control command):
-//   output:PORT  in_port  flood  all  drop
-//   set_eth_src:MAC  set_eth_dst:MAC
-//   push_vlan:ETHERTYPE (0x8100 or 0x88a8)  pop_vlan
-//   set_vlan_vid:VID (0..4095)  set_vlan_pcp:PCP (0..7)
-//   goto_table:T (an instruction: last, T above the rule's own table)
-// An empty list or `drop` drops.  These are OpenFlow 1.3 apply-actions:
-// executed in order, each output sending the packet as it stands then.
+// What?
+//   An ActionList is what an apply or write instruction, a group bucket or
+//   a packet-out carries (text grammar: control-text.md "Actions").  In an
+//   apply list, a bucket or a packet-out the actions run in order, each
+//   output sending the packet as it stands then (OpenFlow 1.3 §5.12).  A
+//   write list is merged into the packet's action set (instructions.h).
 //
 // Design
-//   The packet is never rewritten in place.  What actions change (so far
-//   only the Ethernet header and VLAN tags) is kept in a small working head
-//   that replaces the frame's first 'strip' bytes; an output of a changed
-//   packet becomes an MSW_OUT_VARIANT whose head bytes go to the result's
-//   scratch, an output of an unchanged one points at the frame itself.
-//   Thus several differently modified copies of one packet leave in one
-//   answer, and the fabric sends them in the same batch.
+//   The packet is never rewritten in place.  A WorkHead (packet_edit.h)
+//   holds a private copy of the frame's first bytes plus room for pushed
+//   tags; set-field, push, pop and TTL actions edit it, and an output of a
+//   changed head becomes an MSW_OUT_VARIANT whose bytes (only up to the
+//   last changed one) go to the result's scratch, while an output of an
+//   unchanged one points at the frame itself.  Thus several differently
+//   modified copies of one packet leave in one answer and the fabric sends
+//   them in the same batch.  Group buckets run on their own copy of the
+//   WorkHead.
+//
+//   Output ports are switch port numbers 1..MSW_MAX_PORTS or OpenFlow's
+//   reserved numbers (kPortInPort ... kPortLocal, the OFPP_* values), so
+//   that out_port filters compare one number space.
+//
+// Thread-safety
+//   Parsing and formatting run on the control thread and allocate.  An
+//   ActionList is immutable once parsed; ExecuteActions runs on workers
+//   without allocating, locking, logging or system calls.
 #ifndef MSWITCH_OVS_COMPAT_ACTIONS_H_
 #define MSWITCH_OVS_COMPAT_ACTIONS_H_
 
@@ -26,54 +35,79 @@
 
 #include "flow_key.h"
 #include "mswitch/logic.h"
+#include "pipeline.h"
 
 namespace ofl {
 
+// OpenFlow 1.3 reserved port numbers (ofp_port_no), as outputs use them.
+constexpr uint32_t kPortInPort = 0xfffffff8;
+constexpr uint32_t kPortTable = 0xfffffff9;
+constexpr uint32_t kPortNormal = 0xfffffffa;
+constexpr uint32_t kPortFlood = 0xfffffffb;
+constexpr uint32_t kPortAll = 0xfffffffc;
+constexpr uint32_t kPortController = 0xfffffffd;
+constexpr uint32_t kPortLocal = 0xfffffffe;
+
 enum class Act : uint8_t {
-  kOutput, kInPort, kFlood, kAll, kSetEthSrc, kSetEthDst, kPushVlan, kPopVlan, kSetVlanVid,
-  kSetVlanPcp,
+  kOutput,      // arg32 port, arg16 controller max_len
+  kGroup,       // arg32 group id
+  kSetField,    // field, value
+  kPushVlan,    // arg16 ethertype
+  kPopVlan,
+  kPushMpls,    // arg16 ethertype
+  kPopMpls,     // arg16 ethertype of what follows
+  kSetMplsTtl,  // arg16 ttl
+  kDecMplsTtl,
+  kSetNwTtl,    // arg16 ttl
+  kDecNwTtl,
+  kCopyTtlOut,
+  kCopyTtlIn,
+  kSetQueue,    // arg32 queue id
+};
+
+// Fields set_field can write (every extracted field but in_port, metadata,
+// eth_type, ip_proto and tcp_flags, which OpenFlow and OVS leave read-only).
+enum class SetF : uint8_t {
+  kEthDst, kEthSrc, kVlanVid, kVlanPcp, kIpDscp, kIpEcn, kIpTtl, kIpv4Src, kIpv4Dst,
+  kTcpSrc, kTcpDst, kUdpSrc, kUdpDst, kSctpSrc, kSctpDst, kIcmpv4Type, kIcmpv4Code,
+  kIcmpv6Type, kIcmpv6Code, kArpOp, kArpSpa, kArpTpa, kArpSha, kArpTha, kIpv6Src, kIpv6Dst,
+  kIpv6Flabel, kMplsLabel, kMplsTc, kMplsBos,
+  kCount
 };
 
 struct Action {
   Act type;
-  uint16_t arg16;   // ethertype, VID or PCP
-  uint32_t port;    // output
-  uint8_t mac[6];
+  SetF field;        // kSetField
+  uint16_t arg16;    // ethertype, TTL or controller max_len
+  uint32_t arg32;    // port, group or queue
+  uint64_t num;      // kSetField of a number or IPv4 address (host order)
+  uint8_t bytes[16]; // kSetField of a MAC or IPv6 address (wire order)
 };
-
-constexpr uint8_t kNoGoto = 0xff;
 
 struct ActionList {
   std::vector<Action> actions;
-  uint8_t goto_table = kNoGoto;
-  bool modifies = false;  // some action changes the packet (the key must be redone)
 };
 
-// Parses 'text' for a rule of table 'table' of 'n_tables'; "" or a reason
-// naming the offending token.
-std::string ParseActions(const std::string& text, uint32_t table, uint32_t n_tables,
-                         ActionList* out);
+// Parses 'text' (comma separated; "" or "drop": none) for a rule or bucket
+// described by 'env'.  Returns "" or "TYPE.CODE: reason naming the token"
+// (control-text.md), e.g. "bad_action.bad_out_port: 'output:0' ...".
+std::string ParseActions(const std::string& text, const ParseEnv& env, ActionList* out);
+// The list as ParseActions reads it back; "drop" when empty.
 std::string FormatActions(const ActionList& list);
 
-// The packet as actions change it: head[0..len) replaces the frame's
-// first 'strip' bytes (the MACs and any VLAN tags).
-struct WorkHead {
-  static constexpr uint32_t kMax = 12 + 4 * 6;
-  uint8_t head[kMax];
-  uint32_t len;
-  uint32_t strip;
-  bool changed;
-};
+// True if 'list' outputs to 'port' (a port number or kPort*), or uses
+// 'group' (for out_port / out_group filters).
+bool ActionsOutputTo(const ActionList& list, uint32_t port);
+bool ActionsUseGroup(const ActionList& list, uint32_t group);
 
-void InitWorkHead(const msw_packet& pkt, WorkHead* w);
+struct WorkHead;     // packet_edit.h
+struct ExecContext;  // exec_context.h: the packet, its result, its rule
 
-// Runs 'list' on 'w', appending outputs to 'res' (MULTI form).
-// 'scratch_used' is the bytes of res->scratch taken so far.
-void ExecuteActions(const ActionList& list, const msw_packet& pkt, WorkHead* w,
-                    msw_result* res, uint32_t* scratch_used);
-
-// The flow key of the packet as 'w' has changed it.
-void ReextractKey(const msw_packet& pkt, const WorkHead& w, uint64_t metadata, FlowKey* key);
+// Runs 'list' in order on 'w'.  Returns false when the packet must stop
+// here (a TTL expired: the invalid-TTL packet-in has been emitted).
+bool ExecuteActions(const ActionList& list, ExecContext* ctx, WorkHead* w);
+// Runs one action (the action set runs its slots through this).
+bool ExecuteAction(const Action& a, ExecContext* ctx, WorkHead* w);
 
 }  // namespace ofl
 
