@@ -35,7 +35,7 @@
 //   index) and swaps it in with one atomic store; what it replaced goes on
 //   a retired list that ReleaseRetired() frees after the caller's grace
 //   period.  Workers (Find, Choose) never block or allocate; the only
-//   thing they write is the per-worker counters (RuleStats).  Counters
+//   thing they write is the per-worker counters (WorkerCounters).  Counters
 //   survive group_mod for the group (not for the buckets, which are new).
 #ifndef MSWITCH_OVS_COMPAT_GROUPS_H_
 #define MSWITCH_OVS_COMPAT_GROUPS_H_
@@ -48,7 +48,7 @@
 #include <vector>
 
 #include "actions.h"
-#include "classifier.h"  // RuleStats: per-worker packet/byte counters
+#include "worker_counters.h"
 #include "pipeline.h"
 
 namespace ofl {
@@ -68,9 +68,8 @@ struct Bucket {
   uint32_t watch_port = kWatchNone;
   uint32_t watch_group = kWatchNone;
   std::shared_ptr<const ActionList> actions;
-  std::string actions_text;             // as parsed, for group_dump
   std::vector<uint32_t> chained;        // groups named by group:G in 'actions'
-  std::shared_ptr<RuleStats> stats;     // per-worker packets/bytes; set by Apply
+  std::shared_ptr<WorkerCounters> stats;     // per-worker packets/bytes; set by Apply
 };
 
 // A group as workers see it: immutable once published.
@@ -78,7 +77,7 @@ struct Group {
   uint32_t id = 0;
   GroupType type = GroupType::kAll;
   std::vector<Bucket> buckets;
-  std::shared_ptr<RuleStats> stats;  // per-worker packets/bytes
+  std::shared_ptr<WorkerCounters> stats;  // per-worker packets/bytes
   uint64_t created_ns = 0;           // CLOCK_MONOTONIC at group_add
 };
 
@@ -138,7 +137,6 @@ class GroupTable {
 
  private:
   bool BucketLive(const Bucket& b, const PortState& ports, uint32_t depth) const;
-  bool Reaches(uint32_t from, uint32_t target, uint32_t depth, uint32_t* max_depth) const;
   std::string CheckChains(const GroupMod& mod) const;
 
   uint32_t n_slots_;

@@ -34,7 +34,7 @@
 //   swaps in an immutable Version (an open-addressed id index) with one
 //   atomic store; ReleaseRetired() frees old versions and meters after the
 //   caller's grace period.  Workers (Apply) touch only the bands' TAT
-//   atomics and per-worker counters (RuleStats, exact).  meter_mod keeps
+//   atomics and per-worker counters (WorkerCounters, exact).  meter_mod keeps
 //   the meter's counters and starts its bands anew.
 #ifndef MSWITCH_OVS_COMPAT_METERS_H_
 #define MSWITCH_OVS_COMPAT_METERS_H_
@@ -46,7 +46,7 @@
 #include <string>
 #include <vector>
 
-#include "classifier.h"  // RuleStats
+#include "worker_counters.h"
 #include "pipeline.h"
 
 namespace ofl {
@@ -71,7 +71,7 @@ struct Band {
   uint32_t burst_size = 0;  // as given (0: none given)
   uint8_t prec_level = 0;   // dscp_remark
   uint64_t burst_t16 = 0;   // bucket depth as time, 1/16 ns
-  std::shared_ptr<RuleStats> stats;  // packets/bytes this band applied to
+  std::shared_ptr<WorkerCounters> stats;  // packets/bytes this band applied to
 };
 
 // A meter as workers see it: immutable once published, but for 'state'.
@@ -82,7 +82,7 @@ struct Meter {
   bool stats_flag = false;
   std::vector<Band> bands;  // rate descending
   std::unique_ptr<BandState[]> state;  // one per band
-  std::shared_ptr<RuleStats> stats;    // packets/bytes in
+  std::shared_ptr<WorkerCounters> stats;    // packets/bytes in
   uint64_t created_ns = 0;
 };
 
