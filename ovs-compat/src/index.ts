@@ -1,7 +1,17 @@
 // ovs-compat's TypeScript side: the match-field table, the ovs-ofctl flow
-// syntax parser and printer.  Import from here.
+// syntax parser and printer, and the translation to and from the
+// `openflow` logic's native control form.  Import from here.
 export * from './match-fields';
 export * from './flow';
 export { FlowSyntaxError } from './errors';
 export { parseFlow, parseFlows, ParseOptions, SHORTHANDS } from './flow-parser';
 export { formatMatch, formatAction, formatActions, formatFlow, formatFlowMod, formatFlowStats, FlowCounters } from './flow-printer';
+export {
+  NativeTranslationError, NATIVE_PORT_WORDS, nativePort, matchTokens, nativeAction, nativeActions, instructionTokens,
+  FlowMod, FlowModCommand, flowModLine, NativeFilter, filterTokens, emptyFilterFlow, nativeBatches, BATCH_MAX_LINES, BATCH_MAX_BYTES,
+} from './to-native';
+export {
+  NativeReplyError, parseMatchTokens, parseNativeAction, parseNativeActions, NativeFlowEntry, countersOf, parseDumpLine,
+  parseDump, FLOW_REMOVED_REASONS, FlowRemovedReason, FlowRemovedEvent, parseEventLine, parseEvents, TraceStep,
+  parseTraceLine, parseTrace, parseAggregate, TableStats, parseTableStats, OFPET, OFP_ERROR_CODES, NativeError, parseNativeError,
+} from './from-native';
