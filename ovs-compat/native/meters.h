@@ -71,6 +71,7 @@ struct Band {
   uint32_t burst_size = 0;  // as given (0: none given)
   uint8_t prec_level = 0;   // dscp_remark
   uint64_t burst_t16 = 0;   // bucket depth as time, 1/16 ns
+  uint64_t cost_t16 = 0;    // pktps: one packet's cost as time, 1/16 ns
   std::shared_ptr<WorkerCounters> stats;  // packets/bytes this band applied to
 };
 
@@ -80,7 +81,7 @@ struct Meter {
   bool pktps = false;  // else kbps
   bool burst = false;  // the `burst` flag: bands' burst_size counts
   bool stats_flag = false;
-  std::vector<Band> bands;  // rate descending
+  std::vector<Band> bands;  // as given
   std::unique_ptr<BandState[]> state;  // one per band
   std::shared_ptr<WorkerCounters> stats;    // packets/bytes in
   uint64_t created_ns = 0;
