@@ -46,7 +46,14 @@
       "target_name": "mswitch-density-bench",
       "type": "executable",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/bench/native/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/bench/native/bench_ports.cc test/bench/native/density_*.cc 2>/dev/null || true')"
+      ]
+    },
+    {
+      "target_name": "mswitch-logic-bench",
+      "type": "executable",
+      "sources": [
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/bench/native/bench_ports.cc test/bench/native/logic_*.cc 2>/dev/null || true')"
       ]
     },
     {
@@ -57,6 +64,15 @@
         "<!@(sh -c 'ls -1 ovs-compat/native/*.cc 2>/dev/null || true')"
       ],
       "defines": ["MSW_OPENFLOW_SO"],
+      "cflags": ["-fPIC"]
+    },
+    {
+      "target_name": "mswitch-test-controller-logic",
+      "type": "shared_library",
+      "product_dir": "<(PRODUCT_DIR)",
+      "sources": [
+        "<!@(sh -c 'ls -1 test/datapath/logics/*.cc 2>/dev/null || true')"
+      ],
       "cflags": ["-fPIC"]
     },
     {
