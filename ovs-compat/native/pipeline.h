@@ -36,6 +36,7 @@ struct ActionList;    // actions.h
 class GroupTable;     // groups.h
 class MeterTable;     // meters.h
 class NormalAction;   // normal.h
+class WorkerCounters;  // worker_counters.h
 
 // Port liveness and the LOCAL port, written by port_changed on the control
 // thread, read by workers (fast-failover groups, output:local).
@@ -70,6 +71,10 @@ struct PipelineEnv {
   MeterTable* meters = nullptr;
   NormalAction* normal = nullptr;
   const PortState* ports = nullptr;
+  // Optional: outputs dropped because the answer was full (MSW_MAX_OUTPUTS
+  // outputs or MSW_SCRATCH_BYTES of variant heads), one count per lost
+  // output with its frame's bytes, in the packet's worker slot.
+  WorkerCounters* lost_outputs = nullptr;
 };
 
 // Runs the pipeline from table 0 on 'pkt'; 'res' receives MULTI outputs

@@ -1,0 +1,172 @@
+// The OpenFlow 1.3 pipeline (pipeline.h): instructions table after table,
+// then the action set in the §5.10 order; and PACKET_OUT.
+//
+// Design
+//   The action set is an array of pointers into the matched rules' write
+//   lists, one slot per action type (per field for set_field), indexed in
+//   execution order; a later write of a type replaces the earlier one and
+//   clear_actions empties the array.  The rules stay alive for the whole
+//   lookup (the tables side's grace period covers it), so no action is
+//   copied.  Workers: no allocation, locks, logging or system calls.
+#include <cstring>
+
+#include "actions.h"
+#include "classifier.h"
+#include "exec_context.h"
+#include "instructions.h"
+#include "meters.h"
+#include "packet_edit.h"
+
+namespace ofl {
+namespace {
+
+// Action-set slots in OpenFlow 1.3 §5.10 order.
+enum : uint32_t {
+  kSlotCopyTtlIn,
+  kSlotPopVlan,
+  kSlotPopMpls,
+  kSlotPushMpls,
+  kSlotPushVlan,
+  kSlotCopyTtlOut,
+  kSlotDecMplsTtl,
+  kSlotDecNwTtl,
+  kSlotSetMplsTtl,
+  kSlotSetNwTtl,
+  kSlotSetField,  // + SetF
+  kSlotSetQueue = kSlotSetField + uint32_t(SetF::kCount),
+  kSlotGroup,
+  kSlotOutput,
+  kSlots,
+};
+
+uint32_t SlotOf(const Action& a) {
+  switch (a.type) {
+    case Act::kCopyTtlIn: return kSlotCopyTtlIn;
+    case Act::kPopVlan: return kSlotPopVlan;
+    case Act::kPopMpls: return kSlotPopMpls;
+    case Act::kPushMpls: return kSlotPushMpls;
+    case Act::kPushVlan: return kSlotPushVlan;
+    case Act::kCopyTtlOut: return kSlotCopyTtlOut;
+    case Act::kDecMplsTtl: return kSlotDecMplsTtl;
+    case Act::kDecNwTtl: return kSlotDecNwTtl;
+    case Act::kSetMplsTtl: return kSlotSetMplsTtl;
+    case Act::kSetNwTtl: return kSlotSetNwTtl;
+    case Act::kSetField: return kSlotSetField + uint32_t(a.field);
+    case Act::kSetQueue: return kSlotSetQueue;
+    case Act::kGroup: return kSlotGroup;
+    case Act::kOutput: return kSlotOutput;
+  }
+  return kSlotOutput;
+}
+
+// A table-miss flow (priority 0, matches everything) sends packet-ins
+// with reason no_match, as OpenFlow 1.3 §6.4 and OVS do.
+bool IsTableMissRule(const Rule& r) {
+  static const FlowKey kEmpty{};
+  return r.priority == 0 && KeyEqual(r.mask, kEmpty);
+}
+
+// Meter band dscp_remark (OpenFlow 1.3 §7.3.4.5): raise the drop
+// precedence of an AF codepoint (class 1..4, precedence 1..3) by
+// 'prec_level', saturating at 3; other codepoints have no precedence to
+// raise and stay as they are.
+void RemarkDscp(WorkHead* w, uint8_t prec_level) {
+  const FlowKey& k = GetKey(w);
+  if (!(k.present & (kHasIpv4 | kHasIpv6))) return;
+  const uint8_t dscp = k.ip_dscp, cls = dscp >> 3, prec = (dscp >> 1) & 3;
+  if (cls < 1 || cls > 4 || prec < 1 || (dscp & 1)) return;
+  const uint32_t raised = prec + prec_level > 3 ? 3 : prec + prec_level;
+  Action a{};
+  a.type = Act::kSetField;
+  a.field = SetF::kIpDscp;
+  a.num = uint64_t(cls << 3 | raised << 1);
+  SetField(w, a);
+}
+
+// Runs the action set; false if the packet stopped (TTL expiry).
+bool RunActionSet(ExecContext* ctx, WorkHead* w, const Action* const* set) {
+  for (uint32_t i = 0; i < kSlotGroup; i++)
+    if (set[i] && !ExecuteAction(*set[i], ctx, w)) return false;
+  // §5.10: with a group action the output action is ignored.
+  if (set[kSlotGroup]) return ExecuteAction(*set[kSlotGroup], ctx, w);
+  if (set[kSlotOutput]) return ExecuteAction(*set[kSlotOutput], ctx, w);
+  return true;
+}
+
+// The tables from table 0 with an empty action set.
+void RunTables(ExecContext* ctx, WorkHead* w) {
+  const PipelineEnv& env = *ctx->env;
+  const Action* set[kSlots] = {};
+  uint32_t table = 0;
+  for (uint32_t steps = 0; steps < 256 && table < env.n_tables; steps++) {
+    const Rule* rule = env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
+    if (!rule) return;  // a miss without table-miss flow drops (§5.4)
+    const auto* ins = static_cast<const Instructions*>(rule->actions.get());
+    if (!ins) return;
+    ctx->table = uint8_t(table);
+    ctx->cookie = rule->cookie;
+    ctx->reason = IsTableMissRule(*rule) ? kReasonNoMatch : kReasonAction;
+    if (ins->meter) {
+      uint8_t prec = 0;
+      const MeterTable::Verdict v =
+          env.meters ? env.meters->Apply(ins->meter, w->frame_len, ctx->pkt->now_ns,
+                                         ctx->pkt->worker, &prec)
+                     : MeterTable::kDrop;
+      if (v == MeterTable::kDrop) return;
+      if (v == MeterTable::kRemark) RemarkDscp(w, prec);
+    }
+    if (ins->has_apply && !ExecuteActions(ins->apply, ctx, w)) return;
+    if (ins->clear_actions) memset(set, 0, sizeof set);
+    if (ins->has_write)
+      for (const Action& a : ins->write.actions) set[SlotOf(a)] = &a;
+    if (ins->has_metadata)
+      SetMetadata(w, (w->metadata & ~ins->metadata_mask) | ins->metadata);
+    if (ins->goto_table == kNoGoto) break;
+    table = ins->goto_table;
+  }
+  RunActionSet(ctx, w, set);
+}
+
+}  // namespace
+
+void RunTablesFrom(ExecContext* ctx, WorkHead* w) {
+  // output:table exists in packet-outs only; a pipeline never reaches it
+  // again, but a bound keeps a malformed rule from recursing.
+  if (ctx->table_depth > 0 || !ctx->env->lookup) return;
+  const uint8_t table = ctx->table, reason = ctx->reason;
+  const uint64_t cookie = ctx->cookie;
+  ctx->table_depth++;
+  WorkHead copy = *w;
+  RunTables(ctx, &copy);
+  ctx->table_depth--;
+  ctx->table = table;
+  ctx->cookie = cookie;
+  ctx->reason = reason;
+}
+
+void RunPipeline(const PipelineEnv& env, msw_packet* pkt, msw_result* res) {
+  ExecContext ctx;
+  ctx.env = &env;
+  ctx.pkt = pkt;
+  ctx.res = res;
+  WorkHead w;
+  InitWorkHead(*pkt, 0, &w);
+  if (env.lookup) RunTables(&ctx, &w);
+}
+
+void RunPacketOut(const PipelineEnv& env, const ActionList& actions, msw_packet* pkt,
+                  msw_result* res) {
+  ExecContext ctx;
+  ctx.env = &env;
+  ctx.pkt = pkt;
+  ctx.res = res;
+  // Not from a flow: OpenFlow 1.3 §7.4.1 gives packet-ins cookie -1.
+  ctx.cookie = ~uint64_t{0};
+  ctx.table = 0;
+  ctx.reason = kReasonAction;
+  WorkHead w;
+  InitWorkHead(*pkt, 0, &w);
+  ExecuteActions(actions, &ctx, &w);
+}
+
+}  // namespace ofl
