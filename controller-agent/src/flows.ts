@@ -1,0 +1,148 @@
+// The daemon side of flows: applies flow mods to a switch's `openflow`
+// logic and reads its flows back, through the logic's native control form
+// (ovs-compat/native/control-text.md).  The REST API and the OpenFlow
+// agent both go through here.
+//
+// What?  SwitchFlows.apply() takes many flow mods and answers one result
+// per mod, as OpenFlow gives one result per message: a refused mod does
+// not undo or stop the others.  dump() pages through the logic's flows.
+//
+// Design.  Mods are translated (ovs-compat/src/to-native.ts) and sent in
+// batches, one control call per batch.  The contract's batch semantics
+// decide what a failed call means: a line that does not parse fails the
+// call with nothing applied (EINVAL), so that line is set aside and the
+// batch is sent again; a line that parses but cannot be applied (overlap,
+// table full, unknown group) fails the call after the lines before it were
+// applied, so those are done and what follows the failed line is sent
+// again.  Each failed line gets the OpenFlow error the logic named.  A
+// mod the native form cannot express at all gets its error without a call.
+//
+// Thread-safety.  JS thread only.  Each control call is synchronous and
+// returns only when its changes are visible to every packet (what a
+// barrier needs), so concurrent API requests are simply serialized.
+import {
+  filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseDump, parseNativeError,
+} from '../../ovs-compat/src';
+import type { FlowMod, NativeError, NativeFilter, NativeFlowEntry } from '../../ovs-compat/src';
+import type { NativeSwitch } from './datapath';
+
+/** The result of one flow mod: done, or the OpenFlow error it got. */
+export type ModResult = { ok: true } | { ok: false; error: Omit<NativeError, 'line'> };
+
+/** The switch runs a logic other than `openflow`: it has no flow tables. */
+export class NotOpenflowError extends Error {
+  readonly code = 'NOT_OPENFLOW';
+}
+
+/** The logic failed in a way the contract does not describe (not an OpenFlow error). */
+export class FlowControlError extends Error {
+  /** 'openflow': the logic refused the request with this OpenFlow error (a bad filter). */
+  constructor(message: string, readonly errno?: string, readonly openflow?: NativeError) {
+    super(message);
+  }
+}
+
+/** Flows per dump call: the logic's reply buffer (64 KiB) must hold a page. */
+export const DUMP_PAGE = 64;
+
+const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+function translationError(e: NativeTranslationError): Omit<NativeError, 'line'> {
+  return {
+    type: e.type,
+    code: e.ofCode,
+    typeNumber: OFPET[e.type],
+    codeNumber: OFP_ERROR_CODES[e.type][e.ofCode],
+    message: e.message,
+  };
+}
+
+export class SwitchFlows {
+  constructor(private readonly sw: Pick<NativeSwitch, 'logic' | 'logicControl'>, private readonly name: string) {}
+
+  /** Throws NotOpenflowError unless the switch runs the openflow logic (built in or loaded). */
+  private check(): void {
+    const logic = this.sw.logic();
+    if (!/^openflow/.test(logic)) {
+      throw new NotOpenflowError(`switch ${this.name} runs the ${logic} logic, which has no flow tables (set its logic to openflow)`);
+    }
+  }
+
+  /** Applies 'mods' in order; one result per mod, in the same order. */
+  apply(mods: readonly FlowMod[]): ModResult[] {
+    this.check();
+    const results: ModResult[] = new Array(mods.length);
+    const lines: { index: number; line: string }[] = [];
+    mods.forEach((m, index) => {
+      try {
+        lines.push({ index, line: flowModLine(m) });
+      } catch (e) {
+        if (!(e instanceof NativeTranslationError)) throw e;
+        results[index] = { ok: false, error: translationError(e) };
+      }
+    });
+    this.applyLines(lines, results);
+    return results;
+  }
+
+  /**
+   * Sends native 'lines' (flow, group or meter mods) with one-result-per-line
+   * semantics, writing each line's result at its 'index' in 'results'.
+   */
+  applyLines(lines: readonly { index: number; line: string }[], results: ModResult[]): void {
+    this.check();
+    const byText = nativeBatches(lines.map((l) => l.line));
+    let at = 0;
+    for (const batch of byText) {
+      this.applyBatch(lines.slice(at, at + batch.length), results);
+      at += batch.length;
+    }
+  }
+
+  private applyBatch(batch: readonly { index: number; line: string }[], results: ModResult[]): void {
+    let pending = [...batch];
+    while (pending.length > 0) {
+      try {
+        this.sw.logicControl(pending.map((p) => p.line).join('\n'));
+        for (const p of pending) results[p.index] = { ok: true };
+        return;
+      } catch (e) {
+        const err = parseNativeError((e as Error).message);
+        if (err === undefined || err.line < 1 || err.line > pending.length) {
+          throw new FlowControlError(`switch ${this.name}: the openflow logic failed: ${(e as Error).message}`, errnoOf(e));
+        }
+        const { line, ...error } = err;
+        results[pending[line - 1].index] = { ok: false, error };
+        if (errnoOf(e) === 'EINVAL') {
+          // Nothing was applied: send the others again, without the bad line.
+          pending.splice(line - 1, 1);
+        } else {
+          // The lines before the failed one were applied.
+          for (const p of pending.slice(0, line - 1)) results[p.index] = { ok: true };
+          pending = pending.slice(line);
+        }
+      }
+    }
+  }
+
+  /** Every flow 'filter' selects, highest priority first within a table. */
+  dump(filter: NativeFilter): NativeFlowEntry[] {
+    this.check();
+    const args = filterTokens(filter).join(' ');
+    const out: NativeFlowEntry[] = [];
+    let after: bigint | undefined;
+    for (;;) {
+      let reply: string;
+      const cmd = `dump ${args}${after === undefined ? '' : ` after=${after}`} limit=${DUMP_PAGE}`;
+      try {
+        reply = this.sw.logicControl(cmd);
+      } catch (e) {
+        throw new FlowControlError(`switch ${this.name}: ${cmd}: ${(e as Error).message}`, errnoOf(e), parseNativeError((e as Error).message));
+      }
+      const page = parseDump(reply);
+      out.push(...page.flows);
+      if (page.moreAfter === undefined) return out;
+      after = page.moreAfter;
+    }
+  }
+}
