@@ -80,7 +80,7 @@
       "type": "executable",
       "include_dirs": ["ovs-compat/native"],
       "sources": [
-        "<!@(sh -c 'ls -1 ovs-compat/native/*.cc test/ovs-compat/native/*.cc test/datapath/native/main.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 ovs-compat/native/*.cc test/ovs-compat/native/*.cc test/datapath/native/main.cc datapath/src/logics/l2_learning.cc 2>/dev/null || true')"
       ]
     }
   ]
