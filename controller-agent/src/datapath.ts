@@ -3,8 +3,12 @@
 // Everything else in the agent imports the datapath from here.
 //
 // The addon's surface is control only: no frame ever crosses into
-// JavaScript on the switch's packet path.  MemifClient exists for tests,
-// tools and applications that want to attach to a switch from Node.
+// JavaScript on the switch's packet path.  The two exceptions are control
+// plane traffic by design: frames the logic sends to the controller
+// (OpenFlow packet-ins, drained from the switch's controller queue with
+// readControllerQueue) and frames the agent sends out of ports
+// (packet-outs, sendFrames).  MemifClient exists for tests, tools and
+// applications that want to attach to a switch from Node.
 import bindings from 'bindings';
 
 export type FabricMode = 'mswitch' | 'vale';
@@ -18,6 +22,48 @@ export interface SwitchOptions {
   logicConfig?: string;
   idlePolls?: number;    // empty polls before a worker sleeps, default 64
   idleSpinUs?: number;   // and microseconds since its last frame, default 50
+  // Capacity of the controller queue in 256-byte slots (an entry takes
+  // ceil((32 + kept frame bytes) / 256)); a power of two in 512..1048576,
+  // rounded up; default 4096 (1 MiB).
+  controllerQueueSlots?: number;
+}
+
+// The switch's port number for "every port but the source" (logic.h
+// MSW_PORT_FLOOD); sendFrames also takes 'flood'.
+export const PORT_FLOOD = 0xffffffff;
+// logic.h MSW_PORT_CONTROLLER: where a logic sends packet-ins.
+export const PORT_CONTROLLER = 0xfffffffe;
+
+// One frame a logic sent to the controller (logic.h struct
+// msw_to_controller, then the frame as modified by the logic).
+export interface ControllerPacket {
+  reason: number;        // OpenFlow 1.3 OFPR_*: 0 no_match, 1 action, 2 invalid_ttl
+  tableId: number;
+  cookie: bigint;
+  metadata: bigint;
+  inPort: number;
+  maxLen: number;        // as the logic asked: 0xffff = whole frame
+  totalLen: number;      // frame length before truncation (OpenFlow total_len)
+  data: Buffer;          // the first min(totalLen, maxLen) bytes (all if maxLen is 0xffff)
+}
+
+export interface ControllerQueueStats {
+  enqueued: number;      // entries the workers committed
+  bytes: number;         // frame bytes kept in them
+  dequeued: number;      // entries readControllerQueue handed over
+  dropped: number;       // entries refused because the queue was full ('controller-queue')
+  pending: number;       // entries waiting to be read
+  slots: number;         // capacity in slots
+  usedSlots: number;
+  slotBytes: number;
+}
+
+// A frame for sendFrames: out of 'port', or of every port but
+// 'exceptPort' when port is 'flood' (or PORT_FLOOD).
+export interface OutFrame {
+  port: number | 'flood';
+  data: Buffer;          // 1..65535 bytes, sent as is
+  exceptPort?: number;
 }
 
 export interface MemifListenOptions {
@@ -90,6 +136,23 @@ export interface NativeSwitch {
   mode(): FabricMode;
   setPortWorker(port: number, worker: number): void;
   onEvent(cb: (ev: SwitchEvent) => void): void;             // events arrive on the JS thread
+  // Takes up to 'max' (default 1024) entries from the controller queue,
+  // oldest first.  A read that returns fewer than 'max' re-arms the
+  // onControllerQueue wake-up.
+  readControllerQueue(max?: number): ControllerPacket[];
+  // 'cb' runs on the JS thread once when entries are waiting (right away
+  // if some already are); it should read until readControllerQueue
+  // returns fewer than asked, which arms the next call.  One call per
+  // burst, none while the queue is not drained.  null stops the calls.
+  onControllerQueue(cb: (() => void) | null): void;
+  controllerQueue(): ControllerQueueStats;
+  // Transmits each frame out of its port from the calling thread (control
+  // rate: OpenFlow packet-out).  Throws (code ENOENT) for a port number
+  // that is not a port of this switch, EINVAL for a bad frame, before
+  // sending anything.  A port whose client is not connected or whose ring
+  // is full drops (counted in its 'port-down' / 'no-space' drops).
+  // Returns how many frames went out (each flood copy counts).
+  sendFrames(frames: OutFrame[]): number;
   close(): void;                                            // disconnects everyone, stops workers
 }
 

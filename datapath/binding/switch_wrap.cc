@@ -5,7 +5,9 @@
 //
 // Teardown order matters (node-addon-examples' tsfn_object_wrap): stop the
 // memif master first (joins its thread, so no event is produced after),
-// then release the ThreadSafeFunction, then destroy the switch.
+// then release the ThreadSafeFunction, then destroy the switch (joins its
+// workers, so no controller-queue wake-up comes after), then close the
+// wake-up's uv handle.
 #include "binding/switch_wrap.h"
 
 #include "binding/errors.h"
@@ -44,6 +46,10 @@ Napi::Function SwitchWrap::Init(Napi::Env env) {
                          InstanceMethod<&SwitchWrap::Mode>("mode"),
                          InstanceMethod<&SwitchWrap::SetPortWorker>("setPortWorker"),
                          InstanceMethod<&SwitchWrap::OnEvent>("onEvent"),
+                         InstanceMethod<&SwitchWrap::ReadControllerQueue>("readControllerQueue"),
+                         InstanceMethod<&SwitchWrap::OnControllerQueue>("onControllerQueue"),
+                         InstanceMethod<&SwitchWrap::ControllerQueueInfo>("controllerQueue"),
+                         InstanceMethod<&SwitchWrap::SendFrames>("sendFrames"),
                          InstanceMethod<&SwitchWrap::Close>("close"),
                      });
 }
@@ -61,6 +67,8 @@ SwitchWrap::SwitchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Switch
   cfg.logic_config = OptStr(o, "logicConfig", "");
   cfg.idle_polls = OptU32(o, "idlePolls", 64, 1, 1u << 30);
   cfg.idle_spin_us = OptU32(o, "idleSpinUs", 50, 0, 1000000);
+  cfg.controller_queue_slots = OptU32(o, "controllerQueueSlots", ControllerQueue::kDefaultSlots,
+                                      ControllerQueue::kMinSlots, ControllerQueue::kMaxSlots);
   Status st;
   sw_ = Switch::Create(cfg, &st);
   if (!sw_) throw StatusError(env, st);
@@ -80,6 +88,7 @@ void SwitchWrap::Teardown() {
     }
   }
   sw_.reset();
+  CloseCtlNotifier();
 }
 
 Switch& SwitchWrap::Sw(Napi::Env env) {

@@ -1,8 +1,10 @@
-// JS class `Switch` (see switch_wrap.cc).
+// JS class `Switch` (see switch_wrap.cc; the controller-queue and
+// packet-out methods are in controller_wrap.cc).
 #ifndef MSWITCH_BINDING_SWITCH_WRAP_H_
 #define MSWITCH_BINDING_SWITCH_WRAP_H_
 
 #include <napi.h>
+#include <uv.h>
 
 #include <memory>
 #include <mutex>
@@ -33,17 +35,37 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   Napi::Value Mode(const Napi::CallbackInfo& info);
   Napi::Value SetPortWorker(const Napi::CallbackInfo& info);
   Napi::Value OnEvent(const Napi::CallbackInfo& info);
+  Napi::Value ReadControllerQueue(const Napi::CallbackInfo& info);
+  Napi::Value OnControllerQueue(const Napi::CallbackInfo& info);
+  Napi::Value ControllerQueueInfo(const Napi::CallbackInfo& info);
+  Napi::Value SendFrames(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   Switch& Sw(Napi::Env env);
   void Emit(const MemifEvent& ev);
   void Teardown();
+  // The wake-up of onControllerQueue (controller_wrap.cc): one
+  // uv_async_send, from a worker, on a handle of the JS thread's loop.
+  class CtlNotifier : public ControllerNotifier {
+   public:
+    explicit CtlNotifier(uv_async_t* handle) : handle_(handle) {}
+    void Notify() override { uv_async_send(handle_); }
+    uv_async_t* handle() const { return handle_; }
+
+   private:
+    uv_async_t* const handle_;  // freed by uv_close's callback
+  };
+  static void OnCtlAsync(uv_async_t* handle);
+  void CloseCtlNotifier();  // after the switch (its workers) is gone
 
   std::unique_ptr<Switch> sw_;
   std::unique_ptr<MemifMaster> master_;
   std::mutex tsfn_mu_;
   Napi::ThreadSafeFunction tsfn_;
   bool has_tsfn_ = false;
+  // onControllerQueue: the callback and the uv_async_t that calls it.
+  std::unique_ptr<CtlNotifier> ctl_notifier_;
+  Napi::FunctionReference ctl_cb_;
 };
 
 }  // namespace msw

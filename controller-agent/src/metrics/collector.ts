@@ -74,6 +74,9 @@ export const DROP_SIDES: Readonly<Record<string, DropSide>> = {
   'too-long': 'receive-errs',
   'no-space': 'transmit-drop',
   'tx-bad-desc': 'transmit-errs',
+  'bad-controller-output': 'receive-drop',
+  // Counted on the switch's controller queue, never on a port.
+  'controller-queue': 'transmit-drop',
 };
 
 // Per-port series: 4 packet/byte counters, 4 drop/error totals, up, info,

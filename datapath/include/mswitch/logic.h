@@ -145,7 +145,8 @@ struct msw_port_info {
 
 /*
  * Services of the switch a logic may call (from create and control only,
- * unless a member says otherwise).
+ * unless a member says otherwise).  One static table per process: the
+ * pointer stays valid for the life of the process, so a logic may keep it.
  */
 struct msw_host {
   /*
@@ -193,6 +194,10 @@ struct msw_logic_ops {
   /*
    * A port was added, removed or changed link state.  Optional.  Lookups
    * may still name a removed port for a while: the fabric drops those.
+   * A port added with its link up is followed by MSW_PORT_LINK (up 1); a
+   * port removed because its link went down (a memif client left) is
+   * preceded by MSW_PORT_LINK (up 0), so liveness watchers (fast-failover)
+   * need only follow LINK and REMOVED.
    */
   void (*port_changed)(void *instance, enum msw_port_event event,
                        const struct msw_port_info *port);

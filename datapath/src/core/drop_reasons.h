@@ -2,7 +2,9 @@
 // enum, the names users see (metric labels, `mswitch dump-ports`) and the
 // help text all come from MSW_DROP_REASONS, so they cannot drift apart.
 // A drop is counted on the port it concerns: receive-side reasons on the
-// source port, transmit-side reasons on the destination port.
+// source port, transmit-side reasons on the destination port.  The
+// controller queue (controller_queue.h) is a destination with counters of
+// its own: `controller-queue` drops are counted there, not on any port.
 #ifndef MSWITCH_CORE_DROP_REASONS_H_
 #define MSWITCH_CORE_DROP_REASONS_H_
 
@@ -23,7 +25,10 @@ namespace msw {
   X(kBadChain, "bad-chain", "a chain was truncated or had too many buffers")  \
   X(kTooLong, "too-long", "a frame exceeded the 65535-byte limit")            \
   X(kTxBadDesc, "tx-bad-desc", "a receive buffer offered by a client was bad") \
-  X(kNoVariantSpace, "no-variant-space", "too many modified copies in a batch")
+  X(kNoVariantSpace, "no-variant-space", "too many modified copies in a batch") \
+  X(kBadControllerOutput, "bad-controller-output",                            \
+    "the logic sent to the controller without a valid msw_to_controller head") \
+  X(kControllerQueue, "controller-queue", "the controller queue was full")
 
 enum DropReason : uint32_t {
 #define MSW_DROP_ENUM(id, name, help) id,

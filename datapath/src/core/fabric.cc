@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/controller_queue.h"
 #include "core/switch.h"
 
 namespace msw {
@@ -21,12 +22,12 @@ Fabric::Fabric(Switch* sw, uint32_t worker, uint32_t batch_size)
       recs_(kMaxBatch * kRecordsPerFrame),
       arena_(new uint8_t[size_t{kMaxBatch} * kArenaPerFrame]),
       arena_size_(kMaxBatch * kArenaPerFrame),
-      dst_head_(MSW_MAX_PORTS + 1, kNil),
-      dst_tail_(MSW_MAX_PORTS + 1, kNil),
+      dst_head_(kCtlDst + 1, kNil),
+      dst_tail_(kCtlDst + 1, kNil),
       gather_(kMaxBatch * kRecordsPerFrame),
       views_(kChunk),
       slots_(kChunk) {
-  active_.reserve(MSW_MAX_PORTS + 1);
+  active_.reserve(kCtlDst + 1);
 }
 
 void Fabric::Forward(Port& src, const RxBatch& batch, uint64_t now_ns) {
@@ -69,7 +70,9 @@ void Fabric::Classify(Port& src, const RxBatch& batch, uint64_t now_ns) {
 
     switch (res.verdict) {
       case MSW_VERDICT_UNICAST:
-        if (CheckDest(src, res.port, res.flags))
+        if (res.port == MSW_PORT_CONTROLLER)
+          src_ctr_->Drop(kBadControllerOutput);  // needs a MULTI variant with a header
+        else if (CheckDest(src, res.port, res.flags))
           AddRecord(i, res.port, head, head_len, head_len, link);
         break;
       case MSW_VERDICT_FLOOD:
@@ -96,6 +99,10 @@ void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
   if (n == 0) src_ctr_->Drop(kLogicDrop);
   for (uint32_t k = 0; k < n; k++) {
     const msw_output& o = res.outputs[k];
+    if (o.port == MSW_PORT_CONTROLLER) {
+      ClassifyController(frame, o, head, head_len, frame_len, link);
+      continue;
+    }
     uint32_t dst = kFloodDst;
     if (o.port != MSW_PORT_FLOOD) {
       if (!CheckDest(src, o.port, o.flags)) continue;
@@ -117,18 +124,61 @@ void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
       src_ctr_->Drop(out_len ? kTooLong : kLogicDrop);  // nothing to send, or too much
       continue;
     }
-    if (arena_used_ + need > arena_size_) {
-      src_ctr_->Drop(kNoVariantSpace);
-      continue;
-    }
-    uint8_t* p = arena_.get() + arena_used_;
-    std::memcpy(p, scratch_ + o.head_off, o.head_len);
-    std::memcpy(p + o.head_len, head + o.strip, extra);
-    arena_used_ += need;
-    AddRecord(frame, dst, p, need, src_off, link);
+    uint32_t need_len;
+    const uint8_t* p = ArenaVariant(o, head, head_len, &need_len);
+    if (p) AddRecord(frame, dst, p, need_len, src_off, link);
   }
 }
 
+const uint8_t* Fabric::ArenaVariant(const msw_output& o, const uint8_t* head,
+                                    uint32_t head_len, uint32_t* need) {
+  const uint32_t extra = o.strip < head_len ? head_len - o.strip : 0;
+  *need = o.head_len + extra;
+  if (arena_used_ + *need > arena_size_) {
+    src_ctr_->Drop(kNoVariantSpace);
+    return nullptr;
+  }
+  uint8_t* p = arena_.get() + arena_used_;
+  std::memcpy(p, scratch_ + o.head_off, o.head_len);
+  std::memcpy(p + o.head_len, head + o.strip, extra);
+  arena_used_ += *need;
+  return p;
+}
+
+// An output to MSW_PORT_CONTROLLER: a variant whose first bytes are a
+// struct msw_to_controller the logic filled in (logic.h).  Only its magic
+// and length are checked here: the rest is the agent's to interpret.  The
+// record is capped at header + max_len frame bytes (0xffff: no cap).
+void Fabric::ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* head,
+                                uint32_t head_len, uint32_t frame_len, bool link) {
+  constexpr uint32_t kHdr = sizeof(msw_to_controller);
+  msw_to_controller hdr;
+  if (!(o.flags & MSW_OUT_VARIANT) || o.head_len < kHdr ||
+      uint32_t{o.head_off} + o.head_len > MSW_SCRATCH_BYTES || o.strip > frame_len) {
+    src_ctr_->Drop(kBadControllerOutput);
+    return;
+  }
+  std::memcpy(&hdr, scratch_ + o.head_off, kHdr);
+  if (hdr.magic != MSW_TO_CONTROLLER_MAGIC || hdr.hdr_len != kHdr) {
+    src_ctr_->Drop(kBadControllerOutput);
+    return;
+  }
+  const uint32_t extra = o.strip < head_len ? head_len - o.strip : 0;
+  const uint32_t src_off = std::max<uint32_t>(o.strip, head_len);
+  const uint32_t out_len = FrameView::Length(o.head_len + extra, frame_len, src_off);
+  const uint32_t pkt_len = out_len - kHdr;
+  if (pkt_len > kMaxFrameLen) {
+    src_ctr_->Drop(kTooLong);
+    return;
+  }
+  const uint32_t keep = hdr.max_len == 0xffff ? pkt_len : std::min<uint32_t>(pkt_len, hdr.max_len);
+  uint32_t need;
+  const uint8_t* p = ArenaVariant(o, head, head_len, &need);
+  if (p) AddRecord(frame, kCtlDst, p, need, src_off, link, kHdr + keep);
+}
+
+// MSW_PORT_CONTROLLER never gets here: it is only valid as a MULTI
+// variant (ClassifyController), so a UNICAST to it is caught in Classify.
 bool Fabric::CheckDest(Port& src, uint32_t dst, uint32_t flags) {
   if (dst == 0 || dst > MSW_MAX_PORTS || sw_->port(dst) == nullptr) {
     src_ctr_->Drop(dst <= MSW_MAX_PORTS && sw_->reserved(dst) ? kPortDown : kBadDest);
@@ -142,13 +192,13 @@ bool Fabric::CheckDest(Port& src, uint32_t dst, uint32_t flags) {
 }
 
 bool Fabric::AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
-                       uint32_t head_len, uint32_t src_off, bool link) {
+                       uint32_t head_len, uint32_t src_off, bool link, uint32_t cap) {
   if (n_recs_ == recs_.size()) {
     src_ctr_->Drop(kNoVariantSpace);
     return false;
   }
   const uint32_t r = n_recs_++;
-  recs_[r] = Record{frame, dst, kNil, head_len, src_off, head};
+  recs_[r] = Record{frame, dst, kNil, head_len, src_off, cap, head};
   if (!link) return true;
   uint32_t& h = dst == kFloodDst ? flood_head_ : dst_head_[dst];
   uint32_t& t = dst == kFloodDst ? flood_tail_ : dst_tail_[dst];
@@ -170,6 +220,10 @@ bool Fabric::AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
 void Fabric::DeliverLists(Port& src, const RxBatch& batch) {
   uint32_t* g = gather_.data();
   for (uint32_t dst : active_) {
+    if (dst == kCtlDst) {
+      DeliverController(batch);
+      continue;
+    }
     uint32_t n = 0, own = 0;
     uint32_t a = dst_head_[dst], b = dst == src.index() ? kNil : flood_head_;
     while (a != kNil || b != kNil) {
@@ -204,7 +258,8 @@ void Fabric::DeliverLists(Port& src, const RxBatch& batch) {
 void Fabric::DeliverVale(Port& src, const RxBatch& batch) {
   uint32_t* g = gather_.data();
   uint32_t unicast = 0, reached = 0;
-  for (uint32_t r = 0; r < n_recs_; r++) unicast += recs_[r].dst != kFloodDst;
+  for (uint32_t r = 0; r < n_recs_; r++)
+    unicast += recs_[r].dst != kFloodDst && recs_[r].dst != kCtlDst;
   const Switch::PortList* list = sw_->port_list();
   for (uint32_t k = 0; list && k < list->n; k++) {
     const uint32_t dst = list->index[k];
@@ -222,9 +277,25 @@ void Fabric::DeliverVale(Port& src, const RxBatch& batch) {
     reached += own;
   }
   if (reached < unicast) src_ctr_->Drop(kBadDest, unicast - reached);
+  DeliverController(batch);
 }
 
-void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch) {
+// The controller queue's records: its own list when phase 1 linked lists
+// (mSwitch mode), else a scan of the batch (VALE mode links none).
+void Fabric::DeliverController(const RxBatch& batch) {
+  uint32_t* g = gather_.data();
+  uint32_t n = 0;
+  if (dst_head_[kCtlDst] == kNil) {
+    for (uint32_t r = 0; r < n_recs_; r++)
+      if (recs_[r].dst == kCtlDst) g[n++] = r;
+  } else {
+    for (uint32_t r = dst_head_[kCtlDst]; r != kNil; r = recs_[r].next) g[n++] = r;
+  }
+  if (n) Deliver(*sw_->controller_queue(), g, n, batch, kControllerQueue);
+}
+
+void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch,
+                     DropReason full) {
   PortCounters& ctr = dst.counters(worker_);
   if (!dst.up()) {
     ctr.Drop(kPortDown, n);
@@ -243,7 +314,7 @@ void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch&
       v.segs = batch.segs + f.first_seg;
       v.nsegs = f.nsegs;
       v.src_off = r.src_off;
-      v.len = FrameView::Length(r.head_len, f.len, r.src_off);
+      v.len = std::min(FrameView::Length(r.head_len, f.len, r.src_off), r.cap);
       cum += dst.TxSlotsFor(v.len);
       slots_[k] = cum;
     }
@@ -255,7 +326,7 @@ void Fabric::Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch&
     }
     if (fit < m) {
       // The ring is full: the rest of this destination's list is dropped.
-      ctr.Drop(kNoSpace, n - done - fit);
+      ctr.Drop(full, n - done - fit);
       return;
     }
     done += m;

@@ -18,6 +18,15 @@
 //   port of the switch and scans the whole batch for frames to it, which
 //   is what VALE did and what makes it slow with many ports (Figs. 10-11).
 //
+// The controller (MSW_PORT_CONTROLLER outputs)
+//   An output to the controller must be a variant whose head starts with a
+//   valid struct msw_to_controller (magic, hdr_len); anything else is
+//   dropped in phase 1 (`bad-controller-output`, on the source port).  Its
+//   records go to one more destination list, kCtlDst, delivered in phase 2
+//   to the switch's ControllerQueue like to a port, never merged with the
+//   flood list.  The record is cut to header + max_len frame bytes there
+//   ('cap'), so the queue copies only what the agent will keep.
+//
 // A frame's first MSW_HEAD_BYTES are copied into the scratchpad before the
 // logic runs: the logic decides on, and may rewrite, a private copy that a
 // client cannot change under it; what goes out is that copy followed by
@@ -50,6 +59,7 @@ class Fabric {
   static constexpr uint32_t kNil = ~0u;
   static constexpr uint32_t kFloodDst = ~0u;
   static constexpr uint32_t kChunk = 256;  // frames per reservation
+  static constexpr uint32_t kCtlDst = MSW_MAX_PORTS + 1;  // the controller queue
 
   // One frame (or one modified copy of it) bound for one destination.
   struct Record {
@@ -58,6 +68,7 @@ class Fabric {
     uint32_t next;      // next record in the destination's list
     uint32_t head_len;
     uint32_t src_off;
+    uint32_t cap;       // bytes this record produces at most (kNil: all)
     const uint8_t* head;
   };
 
@@ -65,13 +76,23 @@ class Fabric {
   void ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
                      const uint8_t* head, uint32_t head_len, uint32_t frame_len,
                      bool link);
+  void ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* head,
+                          uint32_t head_len, uint32_t frame_len, bool link);
+  // Copies a variant (scratch bytes, then the part of the head it does not
+  // replace) into the arena; nullptr (counted) when it does not fit.
+  const uint8_t* ArenaVariant(const msw_output& o, const uint8_t* head,
+                              uint32_t head_len, uint32_t* need);
   bool AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
-                 uint32_t head_len, uint32_t src_off, bool link);
+                 uint32_t head_len, uint32_t src_off, bool link,
+                 uint32_t cap = kNil);
   bool CheckDest(Port& src, uint32_t dst, uint32_t flags);
   void DeliverLists(Port& src, const RxBatch& batch);
   void DeliverVale(Port& src, const RxBatch& batch);
   // Sends the records 'recs[0..n)' to 'dst' in chunks.
-  void Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch);
+  // 'full' is the reason frames that find no room are counted under.
+  void Deliver(Port& dst, const uint32_t* recs, uint32_t n, const RxBatch& batch,
+               DropReason full = kNoSpace);
+  void DeliverController(const RxBatch& batch);
   void Reset();
 
   Switch* const sw_;

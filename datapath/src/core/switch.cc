@@ -22,13 +22,28 @@ Switch::PortList* NewPortList(const std::vector<uint32_t>& idx) {
   return l;
 }
 
+// The registry answers for every switch: a logic may look up any
+// registered logic by name, built in or loaded.
+const msw_logic_ops* HostFindLogic(const char* name) {
+  return name ? FindLogic(name) : nullptr;
+}
+
+const msw_host kHost = {HostFindLogic};
+
 }  // namespace
+
+const msw_host* HostServices() { return &kHost; }
+
+msw_switch_info Switch::LogicInfo() const {
+  return msw_switch_info{cfg_.name.c_str(), cfg_.n_workers, MSW_MAX_PORTS, &kHost};
+}
 
 Switch::Switch(const SwitchConfig& cfg)
     : cfg_(cfg),
       owned_(MSW_MAX_PORTS + 1),
       reserved_(MSW_MAX_PORTS + 1, false),
-      port_worker_(MSW_MAX_PORTS + 1, -1) {
+      port_worker_(MSW_MAX_PORTS + 1, -1),
+      ctl_queue_(new ControllerQueue(cfg.controller_queue_slots)) {
   reserved_[0] = true;  // 0 is never a port
   mode_.store(static_cast<uint32_t>(cfg.mode));
   for (QsSlot& q : qs_) q.seen.store(kOffline);
@@ -50,8 +65,7 @@ std::unique_ptr<Switch> Switch::Create(const SwitchConfig& cfg, Status* status) 
     return nullptr;
   }
   std::unique_ptr<Switch> sw(new Switch(cfg));
-  msw_switch_info info{sw->cfg_.name.c_str(), cfg.n_workers, MSW_MAX_PORTS};
-  LogicInstance* li = CreateLogicInstance(cfg.logic, cfg.logic_config, info, status);
+  LogicInstance* li = CreateLogicInstance(cfg.logic, cfg.logic_config, sw->LogicInfo(), status);
   if (!li) return nullptr;
   sw->logic_.store(li);
   sw->port_list_.store(NewPortList({}));
@@ -134,6 +148,7 @@ Status Switch::AddPort(std::unique_ptr<Port> port, int worker) {
   ports_[idx].store(p, std::memory_order_release);
   PublishPortList();
   NotifyLogic(MSW_PORT_ADDED, *p);
+  if (p->up()) NotifyLogic(MSW_PORT_LINK, *p);
   const int pinned = port_worker_[idx];
   for (uint32_t q = 0; q < p->num_rx_queues(); q++) {
     const uint32_t w = pinned >= 0 ? uint32_t(pinned) : (idx + q) % workers_.size();
@@ -150,6 +165,7 @@ std::unique_ptr<Port> Switch::RemovePort(uint32_t index, bool release_index) {
   ports_[index].store(nullptr, std::memory_order_release);
   std::unique_ptr<Port> out = std::move(owned_[index]);
   PublishPortList();  // includes the grace period
+  if (!p->up()) NotifyLogic(MSW_PORT_LINK, *p);  // its client left: link down first
   NotifyLogic(MSW_PORT_REMOVED, *p);
   if (release_index) {
     SetReserved(index, false);
@@ -169,6 +185,11 @@ uint32_t Switch::port_count() const {
   return l ? l->n : 0;
 }
 
+void Switch::PortLinkChanged(uint32_t index) {
+  std::lock_guard<std::mutex> lock(control_mu_);
+  if (index && index <= MSW_MAX_PORTS && owned_[index]) NotifyLogic(MSW_PORT_LINK, *owned_[index]);
+}
+
 void Switch::NotifyLogic(msw_port_event ev, Port& port) {
   LogicInstance* li = logic_.load(std::memory_order_acquire);
   if (!li->ops->port_changed) return;
@@ -178,9 +199,8 @@ void Switch::NotifyLogic(msw_port_event ev, Port& port) {
 
 Status Switch::SetLogic(const std::string& name, const std::string& config) {
   std::lock_guard<std::mutex> lock(control_mu_);
-  msw_switch_info info{cfg_.name.c_str(), uint32_t(workers_.size()), MSW_MAX_PORTS};
   Status st;
-  LogicInstance* li = CreateLogicInstance(name, config, info, &st);
+  LogicInstance* li = CreateLogicInstance(name, config, LogicInfo(), &st);
   if (!li) return st;
   // Tell the new logic about the ports before any packet reaches it.
   if (li->ops->port_changed) {
@@ -188,6 +208,7 @@ Status Switch::SetLogic(const std::string& name, const std::string& config) {
       if (!owned_[i]) continue;
       msw_port_info pi{i, owned_[i]->up() ? 1u : 0u, owned_[i]->name().c_str()};
       li->ops->port_changed(li->instance, MSW_PORT_ADDED, &pi);
+      if (pi.up) li->ops->port_changed(li->instance, MSW_PORT_LINK, &pi);  // as AddPort does
     }
   }
   LogicInstance* old = logic_.exchange(li, std::memory_order_acq_rel);

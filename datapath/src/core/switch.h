@@ -14,6 +14,27 @@
 //   at the top of its loop; RemovePort returns only once no worker polls
 //   the port's queues and no worker can still be copying into it.
 //
+//   Besides its ports a switch has a controller queue (controller_queue.h):
+//   the destination of the logic's MSW_PORT_CONTROLLER outputs, which the
+//   agent drains.  Frames the agent sends (OpenFlow packet-out) go out
+//   through Inject (inject.cc), from the calling thread, with the same
+//   transmit leases the fabric uses.
+//
+// Host services
+//   Every msw_switch_info a switch hands a logic carries the process-wide
+//   msw_host (HostServices()): find_logic answers from the logic registry,
+//   so a logic can run another (openflow's NORMAL runs l2-learning).
+//
+// Port events
+//   A logic hears MSW_PORT_ADDED when a port joins the table and
+//   MSW_PORT_REMOVED when it leaves.  Around those, link state is reported
+//   as MSW_PORT_LINK: a port that joins up (a memif client connected) is
+//   followed by LINK up; a port that leaves because its link went down (a
+//   memif client disconnected, up() already false) is preceded by LINK
+//   down.  So a fast-failover group watching a memif port sees its client
+//   come and go as link up/down.  Port kinds whose link changes while they
+//   stay in the table call PortLinkChanged.
+//
 // Thread-safety
 //   Public methods are for control threads (the binding, the memif master)
 //   and may block briefly; none is called by workers.
@@ -28,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "core/controller_queue.h"
 #include "core/logic_registry.h"
 #include "core/port.h"
 #include "core/status.h"
@@ -51,7 +73,21 @@ struct SwitchConfig {
   // as the polls ran out).
   uint32_t idle_polls = 64;
   uint32_t idle_spin_us = 50;
+  // Slots of the controller queue (ControllerQueue::kSlotBytes each).
+  uint32_t controller_queue_slots = 4096;
 };
+
+// One frame for Switch::Inject.  'port' is a port number or MSW_PORT_FLOOD
+// (every port in the table but 'except_port', 0 for none).
+struct InjectFrame {
+  uint32_t port;
+  uint32_t except_port;
+  const uint8_t* data;
+  uint32_t len;
+};
+
+// The msw_host every switch gives its logics (find_logic: the registry).
+const msw_host* HostServices();
 
 struct WorkerStats {
   uint64_t batches = 0;
@@ -95,6 +131,18 @@ class Switch {
   // reserved unless 'release_index'.
   std::unique_ptr<Port> RemovePort(uint32_t index, bool release_index = true);
 
+  // Reports port 'index''s current up() to the logic as MSW_PORT_LINK (for
+  // port kinds whose link changes while they stay in the table).
+  void PortLinkChanged(uint32_t index);
+
+  // Transmits 'frames[0..n)' out of their ports from the calling thread
+  // (a control thread: OpenFlow packet-out).  Checks every frame first:
+  // EINVAL for a length outside 1..65535, ENOENT for a port number that is
+  // not a port of this switch; then nothing is sent.  A port with no
+  // client (port-down) or no room (no-space) drops and counts on that
+  // port.  '*sent' gets the frames (flood copies each) that went out.
+  Status Inject(const InjectFrame* frames, uint32_t n, uint32_t* sent);
+
   // Runs 'fn' on each port in the table under the control lock.
   void ForEachPort(const std::function<void(Port&)>& fn);
   uint32_t port_count() const;
@@ -132,6 +180,8 @@ class Switch {
     return port_list_.load(std::memory_order_acquire);
   }
   LogicInstance* logic() const { return logic_.load(std::memory_order_acquire); }
+  // Never null; lives as long as the switch.
+  ControllerQueue* controller_queue() const { return ctl_queue_.get(); }
   // Whether 'index' is a port number in use, connected or not (a memif
   // interface waiting for its client): frames to it count as port-down.
   bool reserved(uint32_t index) const {
@@ -151,6 +201,7 @@ class Switch {
   void PublishPortList();  // control_mu_ held
   void SetReserved(uint32_t index, bool v);  // control_mu_ held
   void NotifyLogic(msw_port_event ev, Port& port);
+  msw_switch_info LogicInfo() const;
 
   SwitchConfig cfg_;
   std::atomic<uint32_t> mode_{0};
@@ -162,6 +213,7 @@ class Switch {
   std::vector<int> port_worker_;              // by index, control_mu_
   std::atomic<const PortList*> port_list_{nullptr};
   std::atomic<LogicInstance*> logic_{nullptr};
+  std::unique_ptr<ControllerQueue> ctl_queue_;
   std::atomic<uint64_t> epoch_{1};
   QsSlot qs_[kMaxWorkers];
   std::vector<std::unique_ptr<Worker>> workers_;
