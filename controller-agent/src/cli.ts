@@ -7,7 +7,8 @@
 //   mswitch logics                         list the built-in switching logics
 //   mswitch version                        print the version
 //   mswitch list-br | add-br | del-br | list-ports | add-port | del-port |
-//           dump-ports | set-logic | show  talk to the running daemon through
+//           dump-ports | set-logic | show | add-flow | add-flows | mod-flows |
+//           del-flows | dump-flows           talk to the running daemon through
 //                                          the REST API's unix socket
 //                                          (cli/verbs.ts: exit codes 0..3)
 //

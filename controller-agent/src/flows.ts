@@ -21,7 +21,8 @@
 // returns only when its changes are visible to every packet (what a
 // barrier needs), so concurrent API requests are simply serialized.
 import {
-  filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseDump, parseNativeError,
+  filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseAggregate, parseDump,
+  parseNativeError,
 } from '../../ovs-compat/src';
 import type { FlowMod, NativeError, NativeFilter, NativeFlowEntry } from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
@@ -125,6 +126,20 @@ export class SwitchFlows {
     }
   }
 
+  private query(cmd: string): string {
+    try {
+      return this.sw.logicControl(cmd);
+    } catch (e) {
+      throw new FlowControlError(`switch ${this.name}: ${cmd}: ${(e as Error).message}`, errnoOf(e), parseNativeError((e as Error).message));
+    }
+  }
+
+  /** How many flows 'filter' selects, and their packets and bytes. */
+  aggregate(filter: NativeFilter): { flows: bigint; packets: bigint; bytes: bigint } {
+    this.check();
+    return parseAggregate(this.query(`aggregate ${filterTokens(filter).join(' ')}`));
+  }
+
   /** Every flow 'filter' selects, highest priority first within a table. */
   dump(filter: NativeFilter): NativeFlowEntry[] {
     this.check();
@@ -132,14 +147,7 @@ export class SwitchFlows {
     const out: NativeFlowEntry[] = [];
     let after: bigint | undefined;
     for (;;) {
-      let reply: string;
-      const cmd = `dump ${args}${after === undefined ? '' : ` after=${after}`} limit=${DUMP_PAGE}`;
-      try {
-        reply = this.sw.logicControl(cmd);
-      } catch (e) {
-        throw new FlowControlError(`switch ${this.name}: ${cmd}: ${(e as Error).message}`, errnoOf(e), parseNativeError((e as Error).message));
-      }
-      const page = parseDump(reply);
+      const page = parseDump(this.query(`dump ${args}${after === undefined ? '' : ` after=${after}`} limit=${DUMP_PAGE}`));
       out.push(...page.flows);
       if (page.moreAfter === undefined) return out;
       after = page.moreAfter;

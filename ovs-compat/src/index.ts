@@ -15,3 +15,4 @@ export {
   parseDump, FLOW_REMOVED_REASONS, FlowRemovedReason, FlowRemovedEvent, parseEventLine, parseEvents, TraceStep,
   parseTraceLine, parseTrace, parseAggregate, TableStats, parseTableStats, OFPET, OFP_ERROR_CODES, NativeError, parseNativeError,
 } from './from-native';
+export { formatValue, parseValue } from './field-values';

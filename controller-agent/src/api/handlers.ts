@@ -21,6 +21,7 @@ import { DROP_SIDES } from '../metrics/collector';
 import { packageVersion } from '../version';
 import { ApiError } from './errors';
 import type { ApiErrorCode } from './errors';
+import { FlowHandlers } from './flow-handlers';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -85,15 +86,12 @@ function toSwitch(r: RunningSwitch): Schemas['Switch'] {
   };
 }
 
-export class ApiHandlers {
+// The flow operations live in flow-handlers.ts; this class adds the rest.
+export class ApiHandlers extends FlowHandlers {
   private readonly startedAt = process.hrtime.bigint();
 
-  constructor(private readonly daemon: Daemon) {}
-
-  private switchNamed(name: string): RunningSwitch {
-    const r = this.daemon.findSwitch(name);
-    if (r === undefined) throw new ApiError('SWITCH_NOT_FOUND', `no switch named ${name}`, 'params.name');
-    return r;
+  constructor(daemon: Daemon) {
+    super(daemon);
   }
 
   // 'ref' is a port number ("3") or a port name ("memif0").

@@ -201,6 +201,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/switches/{name}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        /** The switch's flows with their counters (ovs-ofctl dump-flows), filtered as dump-flows filters */
+        get: operations["dumpFlows"];
+        put?: never;
+        /**
+         * Add flows (ovs-ofctl add-flow / add-flows) - an ovs-ofctl flow string or a JSON flow, one or many
+         * @description Every flow is checked before any is applied: a syntax error answers
+         *     FLOW_SYNTAX and applies nothing.  Then each flow is a flow mod of its
+         *     own, as OpenFlow messages are: one the logic refuses (overlap with
+         *     check_overlap, unknown group, full table) does not stop the others,
+         *     and the error lists each refused one with its OpenFlow error.
+         */
+        post: operations["addFlows"];
+        /** Delete the flows a dump-flows style filter selects (ovs-ofctl del-flows [--strict]); no filter deletes every flow */
+        delete: operations["deleteFlows"];
+        options?: never;
+        head?: never;
+        /**
+         * Modify the actions of the flows each given flow selects (ovs-ofctl mod-flows [--strict])
+         * @description Each flow's match (and, with strict, priority) selects flows, in its
+         *     table or, without table=, in every table; their instructions become
+         *     the given flow's.  Modify never adds a flow (OpenFlow 1.3).
+         */
+        patch: operations["modifyFlows"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -209,13 +244,19 @@ export interface components {
          * @description The registry of error codes; see x-mswitch-error-codes for each one's HTTP status
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
         Error: {
             statusCode: number;
             code: components["schemas"]["ErrorCode"];
             message: string;
             /** @description The request field at fault (body.workers, params.name...), when there is one */
             field?: string;
+            /** @description FLOW_SYNTAX - the token of the flow text that is wrong, verbatim */
+            token?: string;
+            /** @description Flow mods - how many of the request's flow mods were applied despite the failures */
+            applied?: number;
+            /** @description Flow mods - each refused flow mod with the OpenFlow error it got; the others were applied, as OpenFlow applies each message on its own */
+            failures?: components["schemas"]["FlowModFailure"][];
         };
         Health: {
             /** @enum {string} */
@@ -323,6 +364,85 @@ export interface components {
             logic: components["schemas"]["LogicName"];
             workers: components["schemas"]["WorkerStats"][];
         };
+        /** @description A flow in ovs-ofctl syntax (priority=10,in_port=1,actions=output:2) */
+        FlowText: string;
+        /** @description A flow - an ovs-ofctl flow string, or a FlowSpec */
+        FlowInput: components["schemas"]["FlowText"] | components["schemas"]["FlowSpec"];
+        /** @description A flow as JSON; every value is written as ovs-ofctl writes it */
+        FlowSpec: {
+            table?: number;
+            priority?: number;
+            /** @description 0x-hex or decimal; VALUE/MASK only to select flows (modify) */
+            cookie?: string;
+            idleTimeout?: number;
+            hardTimeout?: number;
+            importance?: number;
+            flags?: components["schemas"]["FlowFlag"][];
+            /**
+             * @description Field (any ovs-ofctl spelling, or a FlowEntry match key: lower
+             *     case letters, digits and _) to value in ovs-ofctl syntax
+             *     ("10.0.0.0/24", 80); a protocol shorthand (tcp, ip, arp, ...)
+             *     maps to true.
+             */
+            match?: {
+                [key: string]: string | number | true;
+            };
+            /** @description The actions in ovs-ofctl syntax (output:2,set_field:10.0.0.9->ip_dst); absent or drop - drop */
+            actions?: string;
+        };
+        /** @enum {string} */
+        FlowFlag: "send_flow_rem" | "check_overlap" | "reset_counts" | "no_packet_counts" | "no_byte_counts";
+        /** @description Exactly one of flow and flows */
+        FlowsAdd: {
+            flow?: components["schemas"]["FlowInput"];
+            flows?: components["schemas"]["FlowInput"][];
+        };
+        /** @description Exactly one of flow and flows */
+        FlowsModify: {
+            flow?: components["schemas"]["FlowInput"];
+            flows?: components["schemas"]["FlowInput"][];
+            /** @description only flows of exactly this match and priority (default false) */
+            strict?: boolean;
+        };
+        FlowsApplied: {
+            /** @description how many flow mods were applied */
+            applied: number;
+        };
+        FlowModFailure: {
+            /** @description which flow of the request (0 for a single flow) */
+            index: number;
+            /** @description the OpenFlow 1.3 error type (bad_match, flow_mod_failed, ...) */
+            type: string;
+            /** @description the error code within the type (bad_prereq, overlap, ...) */
+            code: string;
+            /** @description OFPET_* */
+            typeNumber: number;
+            codeNumber: number;
+            /** @description the logic's reason, naming the token */
+            message: string;
+        };
+        FlowEntry: {
+            table: number;
+            priority: number;
+            cookie: string;
+            durationSeconds: number;
+            packets: number;
+            bytes: number;
+            idleTimeout: number;
+            hardTimeout: number;
+            importance: number;
+            flags: components["schemas"]["FlowFlag"][];
+            /** @description canonical field name to value in ovs-ofctl syntax; a FlowSpec's match takes it back */
+            match: {
+                [key: string]: string;
+            };
+            /** @description in ovs-ofctl syntax */
+            actions: string;
+            /** @description the flow in ovs-ofctl add-flow syntax */
+            flow: string;
+            /** @description the ovs-ofctl dump-flows line */
+            text: string;
+        };
     };
     responses: {
         /** @description Invalid request */
@@ -379,12 +499,37 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description A flow table is full */
+        TableFull: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description The switch (bridge) name */
         SwitchName: components["schemas"]["SwitchName"];
         /** @description A port number (1..4095) or a port name */
         PortRef: string;
+        /** @description dump-flows' table=... - a table number (0..254); absent or all means every table */
+        FlowTable: string;
+        /** @description dump-flows' cookie=VALUE/MASK - flows whose cookie equals VALUE in the bits of MASK (-1 - every bit) */
+        FlowCookie: string;
+        /** @description flows with an output to this port (a number or LOCAL, CONTROLLER, ...) */
+        FlowOutPort: string;
+        /** @description flows with an output to this group */
+        FlowOutGroup: string;
+        /** @description the match part of a dump-flows / del-flows filter in ovs-ofctl syntax (tcp,nw_dst=10.0.0.0/24) */
+        FlowMatch: string;
+        /** @description true - only flows with exactly this match and priority (--strict) */
+        FlowStrict: "true" | "false";
+        /** @description with strict - the priority of the flow */
+        FlowPriority: string;
+        /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
+        FlowFormat: "json" | "text";
     };
     requestBodies: never;
     headers: never;
@@ -766,6 +911,164 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    dumpFlows: {
+        parameters: {
+            query?: {
+                /** @description dump-flows' table=... - a table number (0..254); absent or all means every table */
+                table?: components["parameters"]["FlowTable"];
+                /** @description dump-flows' cookie=VALUE/MASK - flows whose cookie equals VALUE in the bits of MASK (-1 - every bit) */
+                cookie?: components["parameters"]["FlowCookie"];
+                /** @description flows with an output to this port (a number or LOCAL, CONTROLLER, ...) */
+                out_port?: components["parameters"]["FlowOutPort"];
+                /** @description flows with an output to this group */
+                out_group?: components["parameters"]["FlowOutGroup"];
+                /** @description the match part of a dump-flows / del-flows filter in ovs-ofctl syntax (tcp,nw_dst=10.0.0.0/24) */
+                match?: components["parameters"]["FlowMatch"];
+                /** @description true - only flows with exactly this match and priority (--strict) */
+                strict?: components["parameters"]["FlowStrict"];
+                /** @description with strict - the priority of the flow */
+                priority?: components["parameters"]["FlowPriority"];
+                /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
+                format?: components["parameters"]["FlowFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flows, by table and then highest priority first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flows: components["schemas"]["FlowEntry"][];
+                    };
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    addFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowsAdd"];
+            };
+        };
+        responses: {
+            /** @description Every flow was added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowsApplied"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            507: components["responses"]["TableFull"];
+        };
+    };
+    deleteFlows: {
+        parameters: {
+            query?: {
+                /** @description dump-flows' table=... - a table number (0..254); absent or all means every table */
+                table?: components["parameters"]["FlowTable"];
+                /** @description dump-flows' cookie=VALUE/MASK - flows whose cookie equals VALUE in the bits of MASK (-1 - every bit) */
+                cookie?: components["parameters"]["FlowCookie"];
+                /** @description flows with an output to this port (a number or LOCAL, CONTROLLER, ...) */
+                out_port?: components["parameters"]["FlowOutPort"];
+                /** @description flows with an output to this group */
+                out_group?: components["parameters"]["FlowOutGroup"];
+                /** @description the match part of a dump-flows / del-flows filter in ovs-ofctl syntax (tcp,nw_dst=10.0.0.0/24) */
+                match?: components["parameters"]["FlowMatch"];
+                /** @description true - only flows with exactly this match and priority (--strict) */
+                strict?: components["parameters"]["FlowStrict"];
+                /** @description with strict - the priority of the flow */
+                priority?: components["parameters"]["FlowPriority"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; how many flows matched the filter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    modifyFlows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowsModify"];
+            };
+        };
+        responses: {
+            /** @description Every flow mod was applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowsApplied"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
         };
     };
 }

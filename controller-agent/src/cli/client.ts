@@ -3,6 +3,7 @@
 // control).  A missing socket or a refused connection means the daemon is
 // not running (DaemonNotRunning); an answer with an error status becomes an
 // ApiCallError carrying the registry code and message the daemon gave.
+// A text/plain answer (dump-flows' text form) resolves as the text.
 import { request } from 'http';
 import { join } from 'path';
 
@@ -10,8 +11,16 @@ import { API_SOCKET_NAME, DEFAULTS } from '../config';
 
 export class DaemonNotRunning extends Error {}
 
+/** A refused flow mod as the daemon lists it (index into the request's flows). */
+export interface FlowFailure {
+  index: number;
+  type: string;
+  code: string;
+  message: string;
+}
+
 export class ApiCallError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly failures?: FlowFailure[]) {
     super(message);
   }
 }
@@ -41,6 +50,11 @@ export class ApiClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300 && /^text\/plain/.test(res.headers['content-type'] ?? '')) {
+            resolve(text as T);
+            return;
+          }
           let json: unknown;
           try {
             json = text === '' ? undefined : JSON.parse(text);
@@ -48,12 +62,11 @@ export class ApiClient {
             reject(new ApiCallError(res.statusCode ?? 0, 'BAD_ANSWER', `the daemon answered ${res.statusCode} with non-JSON: ${text.slice(0, 200)}`));
             return;
           }
-          const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) {
             resolve(json as T);
           } else {
-            const e = (json ?? {}) as { code?: string; message?: string };
-            reject(new ApiCallError(status, e.code ?? `HTTP_${status}`, e.message ?? `HTTP ${status}`));
+            const e = (json ?? {}) as { code?: string; message?: string; failures?: FlowFailure[] };
+            reject(new ApiCallError(status, e.code ?? `HTTP_${status}`, e.message ?? `HTTP ${status}`, e.failures));
           }
         });
         res.on('error', reject);

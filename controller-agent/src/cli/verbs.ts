@@ -10,18 +10,21 @@
 //   dump-ports BR                        counters, as ovs-ofctl dump-ports prints them
 //   set-logic BR NAME [CONFIG]           swap the switching logic live
 //   show                                 bridges, ports and logics, as ovs-vsctl show
+//   add-flow, add-flows, mod-flows, del-flows, dump-flows   as ovs-ofctl (flow-verbs.ts)
 //
 // Every verb takes --rundir DIR (default $MSWITCH_RUNDIR, else /run/mswitch)
 // and --help.  Exit codes scripts can rely on:
 //   0 done (also: --may-exist and it existed, --if-exists and it did not)
 //   1 the daemon refused: its message is printed, with its error code
-//   2 usage error: a wrong argument or option, nothing was sent
+//   2 usage error: a wrong argument or option (a flow of an add-flows file
+//     that does not parse), nothing was sent
 //   3 the daemon is not running (no socket, or nobody listening on it)
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import type { components } from '../api/schema';
 import { FABRIC_MODES } from '../config-limits';
 import { ApiCallError, ApiClient, DaemonNotRunning, apiSocketFor } from './client';
+import { registerFlowVerbs } from './flow-verbs';
 import { formatDumpPorts, formatShow } from './format';
 
 type Schemas = components['schemas'];
@@ -194,6 +197,8 @@ export function registerDaemonVerbs(program: Command, setExit: (code: number) =>
         await api.call('PUT', path('switches', bridge, 'logic'), { name: logic, ...(config !== undefined && { config }) });
         return undefined;
       })));
+
+  registerFlowVerbs({ verb, run, setExit, usageError: (m) => new UsageError(m) });
 
   verb('show', 'print the bridges, their logic and ports, as ovs-vsctl show does')
     .action(async (flags: Common) => setExit(await run('show', flags, async (api) => {

@@ -1,0 +1,171 @@
+// The REST API's flow operations (dumpFlows, addFlows, modifyFlows,
+// deleteFlows of openapi/openapi.yaml): ovs-ofctl's add-flow(s),
+// mod-flows, del-flows and dump-flows over HTTP.
+//
+// Design.  A request's flows are all parsed first (ovs-ofctl syntax or
+// JSON, flow-json.ts); a syntax error answers FLOW_SYNTAX naming the flow
+// and token, with nothing applied.  Then the flow mods go to the logic
+// through SwitchFlows, which gives each its own result as OpenFlow does:
+// when some are refused, the answer is the error of the first refusal's
+// kind (FLOW_OVERLAP, TABLE_FULL, else FLOW_REFUSED) listing every refused
+// mod with its OpenFlow error type and code, and how many were applied.
+//
+// Thread-safety: JS thread only (ApiHandlers' methods, bound by the glue).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { Daemon, RunningSwitch } from '../daemon';
+import { FlowControlError, NotOpenflowError, SwitchFlows } from '../flows';
+import type { ModResult } from '../flows';
+import { FlowSyntaxError, parseFlow } from '../../../ovs-compat/src';
+import type { FlowMod } from '../../../ovs-compat/src';
+import { ApiError } from './errors';
+import type { ApiErrorCode, FlowModFailure } from './errors';
+import { flowEntryJson, flowSpecText, namesTable, parseQueryFilter } from './flow-json';
+import type { FlowQuery } from './flow-json';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+type FlowInput = Schemas['FlowInput'];
+type Req<Body = unknown, Query = unknown> = FastifyRequest<{ Body: Body; Params: { name: string }; Querystring: Query }>;
+
+/** The flows of a FlowsAdd / FlowsModify body, each with the request field it came from. */
+function inputsOf(body: { flow?: FlowInput; flows?: FlowInput[] }): { input: FlowInput; field: string }[] {
+  const one = body.flow !== undefined;
+  const many = body.flows !== undefined;
+  if (one === many) throw new ApiError('VALIDATION_FAILED', 'body: give exactly one of flow and flows', 'body');
+  return one ? [{ input: body.flow!, field: 'body.flow' }] : body.flows!.map((input, i) => ({ input, field: `body.flows[${i}]` }));
+}
+
+/** Parses every input as 'command'; the first syntax error stops the request. */
+function parseMods(inputs: { input: FlowInput; field: string }[], command: 'add' | 'mod', strict: boolean): FlowMod[] {
+  return inputs.map(({ input, field }) => {
+    try {
+      const text = typeof input === 'string' ? input : flowSpecText(input, command === 'mod');
+      if (command === 'add') return { command, flow: parseFlow(text) };
+      // mod-flows: cookie=V/M selects; ovs-ofctl still wants actions.
+      if (!/(^|[\s,])actions=/.test(text)) throw new FlowSyntaxError('must specify an action', text);
+      return { command, strict, allTables: !namesTable(text), flow: parseFlow(text, { filter: true }) };
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw new ApiError('FLOW_SYNTAX', `${field}: ${e.message}`, field, { token: e.token });
+      throw e;
+    }
+  });
+}
+
+// What a refused mod's OpenFlow error answers over HTTP.
+function codeFor(f: FlowModFailure): ApiErrorCode {
+  if (f.type === 'flow_mod_failed' && f.code === 'overlap') return 'FLOW_OVERLAP';
+  if (f.type === 'flow_mod_failed' && f.code === 'table_full') return 'TABLE_FULL';
+  return 'FLOW_REFUSED';
+}
+
+/** Throws the error for 'results' with refusals; returns how many were applied otherwise. */
+function appliedOrThrow(results: ModResult[], fieldOf: (i: number) => string): number {
+  const failures: FlowModFailure[] = [];
+  results.forEach((r, index) => {
+    if (!r.ok) failures.push({ index, ...r.error });
+  });
+  const applied = results.length - failures.length;
+  if (failures.length === 0) return applied;
+  const first = failures[0];
+  const field = fieldOf(first.index);
+  const others = failures.length > 1 ? ` (${failures.length} of ${results.length} refused, ${applied} applied)` : applied > 0 ? ` (${applied} others applied)` : '';
+  throw new ApiError(codeFor(first), `${field}: ${first.type}.${first.code}: ${first.message}${others}`, field, { applied, failures });
+}
+
+/** The registry error of a SwitchFlows failure. */
+function flowsError(e: unknown, field: string): unknown {
+  if (e instanceof NotOpenflowError) return new ApiError('NOT_OPENFLOW', e.message);
+  if (e instanceof FlowControlError && e.openflow !== undefined) {
+    const { line: _line, ...error } = e.openflow;
+    const failure = { index: 0, ...error };
+    return new ApiError(codeFor(failure), `${field}: ${error.type}.${error.code}: ${error.message}`, field, { applied: 0, failures: [failure] });
+  }
+  if (e instanceof FlowControlError) return new ApiError('DATAPATH_ERROR', e.message);
+  return e;
+}
+
+export class FlowHandlers {
+  constructor(protected readonly daemon: Daemon) {}
+
+  protected switchNamed(name: string): RunningSwitch {
+    const r = this.daemon.findSwitch(name);
+    if (r === undefined) throw new ApiError('SWITCH_NOT_FOUND', `no switch named ${name}`, 'params.name');
+    return r;
+  }
+
+  private flowsOf(name: string): SwitchFlows {
+    return new SwitchFlows(this.switchNamed(name).sw, name);
+  }
+
+  private filterOf(q: FlowQuery): ReturnType<typeof parseQueryFilter> {
+    try {
+      return parseQueryFilter(q);
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw new ApiError('FLOW_SYNTAX', `querystring: ${e.message}`, 'querystring', { token: e.token });
+      throw e;
+    }
+  }
+
+  private applyMods(name: string, mods: FlowMod[], fieldOf: (i: number) => string): number {
+    const flows = this.flowsOf(name);
+    let results: ModResult[];
+    try {
+      results = flows.apply(mods);
+    } catch (e) {
+      throw flowsError(e, 'body');
+    }
+    return appliedOrThrow(results, fieldOf);
+  }
+
+  async dumpFlows(req: Req<unknown, FlowQuery>, reply: FastifyReply): Promise<unknown> {
+    const flows = this.flowsOf(req.params.name);
+    const f = this.filterOf(req.query);
+    let entries;
+    try {
+      entries = flows.dump({ flow: f.flow, allTables: f.allTables, strict: f.strict });
+    } catch (e) {
+      throw flowsError(e, 'querystring');
+    }
+    const json = entries.map(flowEntryJson);
+    if (req.query.format === 'text') {
+      reply.type('text/plain; charset=utf-8');
+      return json.map((e) => `${e.text}\n`).join('');
+    }
+    return { flows: json };
+  }
+
+  async addFlows(req: Req<Schemas['FlowsAdd']>, reply: FastifyReply): Promise<Schemas['FlowsApplied']> {
+    const inputs = inputsOf(req.body);
+    const mods = parseMods(inputs, 'add', false);
+    const applied = this.applyMods(req.params.name, mods, (i) => inputs[i].field);
+    req.log.info({ event: 'flows-added', switch: req.params.name, flows: applied }, `${req.params.name}: ${applied} flow(s) added`);
+    reply.code(201);
+    return { applied };
+  }
+
+  async modifyFlows(req: Req<Schemas['FlowsModify']>): Promise<Schemas['FlowsApplied']> {
+    const inputs = inputsOf(req.body);
+    const mods = parseMods(inputs, 'mod', req.body.strict ?? false);
+    const applied = this.applyMods(req.params.name, mods, (i) => inputs[i].field);
+    req.log.info({ event: 'flows-modified', switch: req.params.name, mods: applied }, `${req.params.name}: ${applied} flow mod(s) applied`);
+    return { applied };
+  }
+
+  async deleteFlows(req: Req<unknown, FlowQuery>): Promise<{ deleted: number }> {
+    const flows = this.flowsOf(req.params.name);
+    const f = this.filterOf(req.query);
+    const filter = { flow: f.flow, allTables: f.allTables, strict: f.strict };
+    let deleted: bigint;
+    try {
+      // JS runs one request at a time, so nothing changes the tables in
+      // between; only a flow timing out in the same instant could.
+      deleted = flows.aggregate(filter).flows;
+    } catch (e) {
+      throw flowsError(e, 'querystring');
+    }
+    this.applyMods(req.params.name, [{ command: 'del', strict: f.strict, allTables: f.allTables, flow: f.flow }], () => 'querystring');
+    req.log.info({ event: 'flows-deleted', switch: req.params.name, flows: Number(deleted) }, `${req.params.name}: ${deleted} flow(s) deleted`);
+    return { deleted: Number(deleted) };
+  }
+}
