@@ -14,15 +14,17 @@ import { cpus } from 'os';
 import { join } from 'path';
 
 import { bench as density } from './density';
+import { bench as flowInstall } from './flow-install';
 import { BenchContext, killAll, loadAverage, makeTemp, removeTemp } from './harness';
 import type { Bench, Figure } from './harness';
 import { bench as idleCpu } from './idle-cpu';
 import { bench as incast } from './incast';
 import { bench as latency } from './latency';
+import { bench as logicThroughput } from './logic-throughput';
 import { bench as memifThroughput } from './memif-throughput';
 
 // In the order a full run takes them.
-const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu, density];
+const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu, density, logicThroughput, flowInstall];
 
 interface Args { names: string[]; quick: boolean; json?: string }
 

@@ -1,0 +1,126 @@
+// flow-install: how fast the `openflow` logic takes 100 000 flows
+// (issue 3's target: under 1 s).
+//
+// Two paths, each on an empty flow table every time, 3 times (1 with
+// --quick), medians:
+//   native      mswitch-logic-bench install: 100 000 exact 5-tuple `add`
+//               lines of the logic's control text, prebuilt, sent through
+//               Switch::LogicControl in calls of 1 024, 10 000 and 100 000
+//               lines; the time is the calls' alone.  Afterwards one frame
+//               per flow goes through the fabric and all must reach the
+//               sink (test/bench/native/logic_bench.cc).
+//   typescript  the same flows as ovs-ofctl strings
+//               (`priority=100,udp,nw_src=...,actions=output:2`) parsed by
+//               ovs-compat/src/flow-parser.ts, turned into native lines by
+//               to-native.ts, cut by nativeBatches() and sent through the
+//               addon's logicControl: what `mswitch add-flows` costs.
+//               Parsing, translating and installing are timed apart.
+// Both check that the logic then holds exactly 100 000 flows.
+import { performance } from 'perf_hooks';
+
+import { fmt, median, printTable } from './harness';
+import type { Bench, BenchContext } from './harness';
+import { FigureIndex, nativeExe, runNative } from './native-exe';
+
+const FLOWS = 100000;
+const NATIVE_BATCHES = [1024, 10000, 100000];
+const TARGET_S = 1;
+
+// The same flows as logic_traffic.cc's exact set, in ovs-ofctl syntax.
+function ofctlFlows(n: number): string[] {
+  const ip = (x: number): string => [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(`priority=100,udp,nw_src=${ip(0x0a000000 + i)},nw_dst=${ip(0xac100000 + (i % 251))},` +
+      `tp_src=${1024 + (i % 50000)},tp_dst=${5000 + Math.floor(i / 50000)},actions=output:2`);
+  }
+  return out;
+}
+
+// How many flows the logic holds: table_stats' active= summed, or (in
+// builds without table_stats) the add replies' "added N" summed.
+function flowsHeld(tableStats: string | undefined, addReplies: string[]): number {
+  if (tableStats !== undefined) {
+    const active = [...tableStats.matchAll(/\bactive=(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+    if (/\bactive=/.test(tableStats)) return active;
+  }
+  return addReplies.reduce((s, r) => s + Number(/added[ =](\d+)/.exec(r)?.[1] ?? 0), 0);
+}
+
+interface TsRun { parse: number; translate: number; install: number; batches: number }
+
+async function typescriptPath(ctx: BenchContext, reps: number): Promise<TsRun[]> {
+  // Loaded here, not at the top: a missing addon or translator must only
+  // cost this path, not the whole bench runner.
+  const { parseFlow } = await import('../../ovs-compat/src/flow-parser');
+  const { flowModLine, nativeBatches } = await import('../../ovs-compat/src/to-native');
+  const { Switch } = await import('../../controller-agent/src/datapath');
+  const text = ofctlFlows(FLOWS);
+  const runs: TsRun[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const sw = new Switch({ name: `finstall${rep}`, logic: 'openflow' });
+    try {
+      const t0 = performance.now();
+      const flows = text.map((t) => parseFlow(t));
+      const t1 = performance.now();
+      const batches = nativeBatches(flows.map((flow) => flowModLine({ command: 'add', flow })));
+      const t2 = performance.now();
+      const replies = batches.map((b) => sw.logicControl(b.join('\n')));
+      const t3 = performance.now();
+      let stats: string | undefined;
+      try {
+        stats = sw.logicControl('table_stats');
+      } catch {
+        stats = undefined;  // a build without table_stats: count the replies
+      }
+      const held = flowsHeld(stats, replies);
+      if (held !== FLOWS) throw new Error(`typescript path: the logic holds ${held} flows, not ${FLOWS}`);
+      runs.push({ parse: (t1 - t0) / 1e3, translate: (t2 - t1) / 1e3, install: (t3 - t2) / 1e3, batches: batches.length });
+      ctx.log(`  | typescript rep ${rep + 1}: parse ${fmt(runs[rep].parse, 3)} s, translate ${fmt(runs[rep].translate, 3)} s, ` +
+        `install ${fmt(runs[rep].install, 3)} s in ${batches.length} calls`);
+    } finally {
+      sw.close();
+    }
+  }
+  return runs;
+}
+
+async function run(ctx: BenchContext): Promise<void> {
+  const reps = ctx.quick ? 1 : 3;
+  const exe = nativeExe('mswitch-logic-bench');
+  const figs = await runNative(ctx, exe, ['install', '--flows', String(FLOWS), '--reps', String(reps),
+    '--install-batch', NATIVE_BATCHES.join(',')], (120 + 60 * reps * NATIVE_BATCHES.length) * 1000);
+  const f = new FigureIndex(figs);
+  const rows = NATIVE_BATCHES.map((b) => {
+    const k = `exact/${FLOWS}/batch${b}`;
+    const s = f.get(k, 'seconds');
+    return [`native, ${b} lines per call (${fmt(f.get(k, 'calls'), 0)} calls)`,
+      `${fmt(s, 3)} [${fmt(f.get(k, 'seconds min'), 3)}..${fmt(f.get(k, 'seconds max'), 3)}]`,
+      fmt(f.get(k, 'CPU seconds'), 3), fmt(f.get(k, 'flows/s'), 0), s < TARGET_S ? 'met' : 'MISSED'];
+  });
+
+  try {
+    const ts = await typescriptPath(ctx, reps);
+    const p = median(ts.map((r) => r.parse)), t = median(ts.map((r) => r.translate));
+    const i = median(ts.map((r) => r.install)), total = median(ts.map((r) => r.parse + r.translate + r.install));
+    ctx.record('typescript', 'parse seconds', p, 's');
+    ctx.record('typescript', 'translate seconds', t, 's');
+    ctx.record('typescript', 'install seconds', i, 's');
+    ctx.record('typescript', 'seconds', total, 's');
+    ctx.record('typescript', 'flows/s', FLOWS / total, 'flows/s');
+    rows.push([`typescript: ovs-ofctl text -> to-native -> logicControl (${ts[0].batches} calls)`,
+      `${fmt(total, 3)} (parse ${fmt(p, 2)}, translate ${fmt(t, 2)}, install ${fmt(i, 2)})`, '-',
+      fmt(FLOWS / total, 0), total < TARGET_S ? 'met' : 'MISSED']);
+  } catch (e) {
+    ctx.log(`  typescript path did not complete: ${(e as Error).message}`);
+  }
+  printTable(`installing ${FLOWS.toLocaleString('en')} exact 5-tuple flows into an empty openflow table ` +
+    `(median of ${reps}; wall seconds, target < ${TARGET_S} s)`,
+  ['path', 'seconds [min..max]', 'CPU s', 'flows/s', 'target'], rows);
+}
+
+export const bench: Bench = {
+  name: 'flow-install',
+  summary: 'openflow logic: 100 000 flows installed natively and through the TypeScript translator (flows/s)',
+  run,
+};
