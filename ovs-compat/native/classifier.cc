@@ -74,40 +74,70 @@ const Rule* Classifier::Lookup(const FlowKey& key) const {
   return best;
 }
 
-bool Classifier::Insert(const FlowKey& match, const FlowKey& mask, int32_t priority,
-                        uint64_t cookie, std::shared_ptr<const void> actions,
-                        bool reset_counts) {
-  auto r = std::make_shared<Rule>();
-  MaskKey(match, mask, &r->match);
-  r->mask = mask;
-  r->priority = priority;
-  r->cookie = cookie;
-  r->actions = std::move(actions);
-  std::unique_ptr<MaskGroup>& g = groups_[mask];
+std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool reset_counts) {
+  FlowKey masked;
+  MaskKey(r->match, r->mask, &masked);
+  r->match = masked;
+  std::unique_ptr<MaskGroup>& g = groups_[r->mask];
   if (!g) {
     g.reset(new MaskGroup());
-    g->mask = mask;
+    g->mask = r->mask;
   }
   g->dirty = true;
   RuleList& list = g->by_match[r->match];
   for (auto& old : list) {
-    if (old->priority != priority) continue;
+    if (old->priority != r->priority) continue;
     r->seq = old->seq;
-    r->stats = reset_counts ? std::make_shared<RuleStats>(n_workers_) : old->stats;
+    r->stats = reset_counts || !old->stats ? std::make_shared<RuleStats>(n_workers_) : old->stats;
+    std::shared_ptr<const Rule> replaced = old;
     retired_rules_.push_back(std::move(old));
     old = std::move(r);
-    return true;
+    return replaced;
   }
   r->seq = next_seq_++;
   r->stats = std::make_shared<RuleStats>(n_workers_);
   InsertSorted(&list, std::move(r));
   g->n_rules++;
   n_rules_++;
+  return nullptr;
+}
+
+const Rule* Classifier::FindStrict(const FlowKey& match, const FlowKey& mask,
+                                   int32_t priority) const {
+  auto g = groups_.find(mask);
+  if (g == groups_.end()) return nullptr;
+  FlowKey masked;
+  MaskKey(match, mask, &masked);
+  auto m = g->second->by_match.find(masked);
+  if (m == g->second->by_match.end()) return nullptr;
+  for (const auto& r : m->second)
+    if (r->priority == priority) return r.get();
+  return nullptr;
+}
+
+bool Classifier::Overlaps(const FlowKey& match, const FlowKey& mask, int32_t priority) const {
+  // Two rules overlap when they agree on every bit both masks cover.
+  FlowKey masked;
+  MaskKey(match, mask, &masked);
+  for (const auto& gp : groups_) {
+    const MaskGroup& g = *gp.second;
+    FlowKey both;
+    MaskKey(g.mask, mask, &both);
+    for (const auto& mp : g.by_match) {
+      bool agree = true;
+      for (size_t i = 0; i < kKeyWords && agree; i++)
+        agree = ((KeyWord(mp.first, i) ^ KeyWord(masked, i)) & KeyWord(both, i)) == 0;
+      if (!agree) continue;
+      for (const auto& r : mp.second)
+        if (r->priority == priority) return true;
+    }
+  }
   return false;
 }
 
 bool Classifier::Selects(const Selector& sel, const Rule& r) const {
   if ((r.cookie & sel.cookie_mask) != (sel.cookie & sel.cookie_mask)) return false;
+  if (sel.filter && !sel.filter(r)) return false;
   if (sel.strict) {
     FlowKey m;
     MaskKey(sel.match, sel.mask, &m);
@@ -140,13 +170,12 @@ void Classifier::ForSelected(const Selector& sel, Fn fn) {
   }
 }
 
-size_t Classifier::Modify(const Selector& sel, std::shared_ptr<const void> actions,
-                          bool reset_counts) {
+size_t Classifier::Modify(const Selector& sel, const std::function<void(Rule*)>& edit) {
   size_t n = 0;
   ForSelected(sel, [&](MaskGroup& g, RuleList& list, size_t i) {
     auto r = std::make_shared<Rule>(*list[i]);
-    r->actions = actions;
-    if (reset_counts) r->stats = std::make_shared<RuleStats>(n_workers_);
+    edit(r.get());
+    if (!r->stats) r->stats = std::make_shared<RuleStats>(n_workers_);
     retired_rules_.push_back(std::move(list[i]));
     list[i] = std::move(r);
     g.dirty = true;
@@ -234,6 +263,17 @@ void Classifier::ReleaseRetired() {
   retired_subtables_.clear();
   for (const Version* v : retired_versions_) delete v;
   retired_versions_.clear();
+}
+
+std::vector<std::shared_ptr<const Rule>> Classifier::Select(const Selector& sel) const {
+  std::vector<std::shared_ptr<const Rule>> out;
+  for (const auto& gp : groups_) {
+    if (sel.strict && !KeyEqual(gp.second->mask, sel.mask)) continue;
+    for (const auto& mp : gp.second->by_match)
+      for (const auto& r : mp.second)
+        if (Selects(sel, *r)) out.push_back(r);
+  }
+  return out;
 }
 
 std::vector<std::shared_ptr<const Rule>> Classifier::Rules() const {

@@ -1,7 +1,8 @@
 // A tuple-space classifier with OpenFlow semantics, for one flow table.
 //
 // What?
-//   Rules are (match, mask, priority, cookie, actions).  Lookup(key) returns
+//   Rules are (match, mask, priority, cookie, instructions, and what the
+//   flow tables keep beside: id, timeouts, flags).  Lookup(key) returns
 //   the rule of highest priority whose masked match equals the masked key;
 //   among rules of equal priority that both match (OpenFlow leaves that
 //   undefined) the one added first wins, so the answer is deterministic.
@@ -28,8 +29,10 @@
 //   Publish() calls is therefore seen by readers all at once or not at all.
 //
 //   Counters live in RuleStats, one cache line per worker, written only by
-//   that worker (relaxed), summed by the control thread.  A modified or
-//   replaced rule keeps its RuleStats unless counters are reset.
+//   that worker (relaxed stores, no read-modify-write), summed by the
+//   control thread; the slot also holds the worker's last-used time for
+//   idle timeouts.  A modified or replaced rule keeps its RuleStats unless
+//   counters are reset.
 #ifndef MSWITCH_OVS_COMPAT_CLASSIFIER_H_
 #define MSWITCH_OVS_COMPAT_CLASSIFIER_H_
 
@@ -43,14 +46,18 @@
 
 namespace ofl {
 
+struct Instructions;  // instructions.h
+
 class RuleStats {
  public:
   explicit RuleStats(uint32_t n_workers) : n_(n_workers ? n_workers : 1), slots_(new Slot[n_]) {}
-  // Called by worker 'w' only: single writer per slot, so no RMW is needed.
-  void Count(uint32_t w, uint64_t bytes) {
+  // Called by worker 'w' only (single writer per slot: plain loads and
+  // stores suffice); 'now_ns' is the packet's batch time.
+  void Count(uint32_t w, uint64_t bytes, uint64_t now_ns) {
     Slot& s = slots_[w < n_ ? w : n_ - 1];
     s.packets.store(s.packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     s.bytes.store(s.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+    s.used_ns.store(now_ns, std::memory_order_relaxed);
   }
   void Sum(uint64_t* packets, uint64_t* bytes) const {
     *packets = *bytes = 0;
@@ -59,14 +66,32 @@ class RuleStats {
       *bytes += slots_[i].bytes.load(std::memory_order_relaxed);
     }
   }
+  // The latest time any worker counted a packet (0: never).
+  uint64_t LastUsed() const {
+    uint64_t t = 0;
+    for (uint32_t i = 0; i < n_; i++) {
+      const uint64_t u = slots_[i].used_ns.load(std::memory_order_relaxed);
+      if (u > t) t = u;
+    }
+    return t;
+  }
 
  private:
   struct alignas(64) Slot {
     std::atomic<uint64_t> packets{0};
     std::atomic<uint64_t> bytes{0};
+    std::atomic<uint64_t> used_ns{0};
   };
   uint32_t n_;
   std::unique_ptr<Slot[]> slots_;
+};
+
+// Bits of Rule::flags (OpenFlow 1.3 OFPFF_*; check_overlap and
+// reset_counts act at flow-mod time and are not kept).
+enum : uint16_t {
+  kSendFlowRem = 1u << 0,
+  kNoPacketCounts = 1u << 3,
+  kNoByteCounts = 1u << 4,
 };
 
 // A rule as readers see it: immutable once published.
@@ -76,14 +101,22 @@ struct Rule {
   int32_t priority = 0;
   uint64_t cookie = 0;
   uint64_t seq = 0;  // order of addition (kept across modify/replace): ties
+  // Kept for the flow tables (openflow_logic), opaque to the classifier:
+  uint64_t id = 0;          // stable across modify and replace
+  uint32_t table = 0;
+  uint16_t idle_timeout = 0;  // seconds, 0: none
+  uint16_t hard_timeout = 0;
+  uint16_t importance = 0;
+  uint16_t flags = 0;       // kSendFlowRem...
+  uint64_t created_ns = 0;  // CLOCK_MONOTONIC at add (or replacing add)
   std::shared_ptr<RuleStats> stats;
-  std::shared_ptr<const void> actions;  // opaque to the classifier
+  std::shared_ptr<const Instructions> actions;  // what the rule does (pipeline.h)
 };
 
 // What modify and delete select.  Strict: the same mask, match and
 // priority.  Non-strict: every rule at least as specific as (match, mask),
 // whatever its priority.  Both: (rule.cookie & cookie_mask) ==
-// (cookie & cookie_mask).
+// (cookie & cookie_mask) and, when set, 'filter' (out_port, out_group).
 struct Selector {
   FlowKey match;
   FlowKey mask;
@@ -91,6 +124,7 @@ struct Selector {
   bool strict = false;
   uint64_t cookie = 0;
   uint64_t cookie_mask = 0;
+  std::function<bool(const Rule&)> filter;
 };
 
 struct Subtable;
@@ -108,13 +142,19 @@ class Classifier {
   const Rule* Lookup(const FlowKey& key) const;
 
   // ---- the control thread ----
-  // Adds a rule ('match' is masked here).  A rule with an identical match
-  // and priority is replaced: it keeps its place (seq) and, unless
-  // 'reset_counts', its counters.  Returns true if one was replaced.
-  bool Insert(const FlowKey& match, const FlowKey& mask, int32_t priority, uint64_t cookie,
-              std::shared_ptr<const void> actions, bool reset_counts = false);
-  // Gives every selected rule 'actions'; returns how many.
-  size_t Modify(const Selector& sel, std::shared_ptr<const void> actions, bool reset_counts);
+  // Adds 'rule' ('match' is masked here).  A rule with an identical match
+  // and priority is replaced: the new one takes its place (seq) and, unless
+  // 'reset_counts', its counters.  Returns the replaced rule, or null.
+  std::shared_ptr<const Rule> Insert(std::shared_ptr<Rule> rule, bool reset_counts = false);
+  // The rule with exactly this match (masked here), mask and priority.
+  const Rule* FindStrict(const FlowKey& match, const FlowKey& mask, int32_t priority) const;
+  // Whether a rule of 'priority' could match a packet (match, mask)
+  // matches (OpenFlow 1.3 §6.4 OFPFF_CHECK_OVERLAP).
+  bool Overlaps(const FlowKey& match, const FlowKey& mask, int32_t priority) const;
+  // Replaces every selected rule by a copy that 'edit' changed (new
+  // instructions; 'stats' set to null for fresh counters); returns how
+  // many.  'edit' must not change match, mask or priority.
+  size_t Modify(const Selector& sel, const std::function<void(Rule*)>& edit);
   // Removes every selected rule; 'removed' (if set) receives them.
   size_t Delete(const Selector& sel, std::vector<std::shared_ptr<const Rule>>* removed = nullptr);
   void Clear();
@@ -122,6 +162,8 @@ class Classifier {
   void Publish();
   // Frees what the last Publish retired; only after a grace period.
   void ReleaseRetired();
+  // Every rule 'sel' selects, in no particular order.
+  std::vector<std::shared_ptr<const Rule>> Select(const Selector& sel) const;
   // Every rule of the control-side state, highest priority first.
   std::vector<std::shared_ptr<const Rule>> Rules() const;
   size_t size() const { return n_rules_; }

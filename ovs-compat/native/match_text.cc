@@ -250,7 +250,7 @@ bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, st
   bool ok = ParseValue(*f, value, false, v);
   if (ok && slash != std::string::npos) ok = ParseValue(*f, rest.substr(slash + 1), true, m);
   if (!ok) {
-    *err = "bad value in '" + token + "'";
+    *err = "bad_match.bad_value: bad value in '" + token + "'";
     return false;
   }
   if (f->kind == Kind::kUint && slash == std::string::npos)
@@ -270,7 +270,7 @@ std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
   for (const std::string& name : fields) {
     for (const Field& f : kFields)
       if (name == f.name && !Holds(f.pre, match, mask))
-        return "'" + name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
+        return "bad_match.bad_prereq: '" + name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
   }
   return "";
 }

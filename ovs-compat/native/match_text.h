@@ -29,15 +29,15 @@ bool ParseUint(const std::string& s, uint64_t max, uint64_t* v);
 bool ParseMac(const std::string& s, uint8_t* out);
 
 // Parses one `FIELD=VALUE[/MASK]` token into 'match'/'mask'.  Returns false
-// (with a reason in '*err') for an unknown field, a bad value or a value
-// wider than the field; true and leaves the token alone otherwise.
+// (with "bad_match.bad_value: reason naming the token" in '*err') for a
+// bad value or a value wider than the field.
 // Returns false with an empty '*err' when 'token' names no match field.
 // The field's name goes to 'fields' (for CheckPrerequisites).
 bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err,
                      std::vector<std::string>* fields);
 
 // Checks the prerequisites of every field named in 'fields' against the
-// whole match; "" when they hold.  (Names, not storage: tcp_dst and
+// whole match; "" when they hold, else "bad_match.bad_prereq: reason".  (Names, not storage: tcp_dst and
 // udp_dst share theirs.)
 std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
                                const std::vector<std::string>& fields);

@@ -1,7 +1,10 @@
 // The classifier against a trivial linear scan (the oracle): random rule
 // sets over a few overlapping fields and masks, random keys drawn from the
 // same small value sets (so most keys match several rules), and random
-// inserts, modifies and deletes, strict and not, between publications.
+// inserts, modifies and deletes, strict and not, with cookie masks and
+// rule filters (what out_port / out_group become), between publications.
+// A rule's "action" here is its id field, which the classifier carries
+// without looking at it.
 // The oracle is written from the spec's words, not from classifier.cc.
 #include <algorithm>
 #include <memory>
@@ -47,8 +50,10 @@ bool Same(const FlowKey& a, const FlowKey& b) { return memcmp(&a, &b, sizeof a) 
 
 // Rule 'r' is selected by 's' (OpenFlow 1.3 §6.4: strict = same match and
 // priority; non-strict = every rule whose match is at least as specific).
-bool OracleSelects(const Selector& s, const OracleRule& r) {
+// 'even_only': the selector's filter passes only rules of an even action.
+bool OracleSelects(const Selector& s, bool even_only, const OracleRule& r) {
   if ((r.cookie & s.cookie_mask) != (s.cookie & s.cookie_mask)) return false;
+  if (even_only && r.action % 2 != 0) return false;
   if (s.strict)
     return r.priority == s.priority && Same(r.mask, s.mask) && Same(r.match, Masked(s.match, s.mask));
   const uint8_t* rm = reinterpret_cast<const uint8_t*>(&r.mask);
@@ -99,12 +104,35 @@ FlowKey RandomMask(msw_test::Rng& rng) {
   return m;
 }
 
-int ActionOf(const ofl::Rule* r) { return *static_cast<const int*>(r->actions.get()); }
+int ActionOf(const ofl::Rule* r) { return int(r->id); }
 
-std::shared_ptr<const void> Action(int id) { return std::make_shared<const int>(id); }
+std::shared_ptr<ofl::Rule> NewRule(const FlowKey& match, const FlowKey& mask, int32_t priority,
+                                   uint64_t cookie, int action) {
+  auto r = std::make_shared<ofl::Rule>();
+  r->match = match;
+  r->mask = mask;
+  r->priority = priority;
+  r->cookie = cookie;
+  r->id = uint64_t(action);
+  return r;
+}
 
-Selector RandomSelector(msw_test::Rng& rng, const std::vector<OracleRule>& rules) {
+// Two rules overlap when some key matches both (OpenFlow 1.3 §6.4).
+bool OracleOverlaps(const FlowKey& m1, const FlowKey& k1, const FlowKey& m2, const FlowKey& k2) {
+  const uint8_t* a = reinterpret_cast<const uint8_t*>(&k1);
+  const uint8_t* am = reinterpret_cast<const uint8_t*>(&m1);
+  const uint8_t* b = reinterpret_cast<const uint8_t*>(&k2);
+  const uint8_t* bm = reinterpret_cast<const uint8_t*>(&m2);
+  for (size_t i = 0; i < sizeof(FlowKey); i++)
+    if (((a[i] ^ b[i]) & am[i] & bm[i]) != 0) return false;
+  return true;
+}
+
+Selector RandomSelector(msw_test::Rng& rng, const std::vector<OracleRule>& rules,
+                        bool* even_only) {
   Selector s;
+  *even_only = rng.Chance(0.25);
+  if (*even_only) s.filter = [](const ofl::Rule& r) { return r.id % 2 == 0; };
   s.strict = rng.Chance(0.5);
   if (s.strict && !rules.empty() && rng.Chance(0.8)) {
     const OracleRule& r = rules[rng.Range(0, uint32_t(rules.size() - 1))];
@@ -162,7 +190,7 @@ MSW_TEST(classifier_matches_linear_scan) {
           r.priority = int32_t(rng.Range(0, 20));
           r.cookie = rng.Range(0, 3);
           r.action = next_action++;
-          cls.Insert(r.match, r.mask, r.priority, r.cookie, Action(r.action));
+          cls.Insert(NewRule(r.match, r.mask, r.priority, r.cookie, r.action));
           auto same = std::find_if(rules.begin(), rules.end(), [&](const OracleRule& x) {
             return x.priority == r.priority && Same(x.mask, r.mask) && Same(x.match, r.match);
           });
@@ -174,24 +202,50 @@ MSW_TEST(classifier_matches_linear_scan) {
             rules.push_back(r);
           }
         } else if (op < 8) {
-          const Selector s = RandomSelector(rng, rules);
+          bool even_only;
+          const Selector s = RandomSelector(rng, rules, &even_only);
           const int a = next_action++;
           size_t want = 0;
           for (OracleRule& r : rules)
-            if (OracleSelects(s, r)) r.action = a, want++;
-          CHECK_EQ(cls.Modify(s, Action(a), false), want);
+            if (OracleSelects(s, even_only, r)) r.action = a, want++;
+          CHECK_EQ(cls.Modify(s, [a](ofl::Rule* r) { r->id = uint64_t(a); }), want);
         } else {
-          const Selector s = RandomSelector(rng, rules);
+          bool even_only;
+          const Selector s = RandomSelector(rng, rules, &even_only);
           const size_t before = rules.size();
           rules.erase(std::remove_if(rules.begin(), rules.end(),
-                                     [&](const OracleRule& r) { return OracleSelects(s, r); }),
+                                     [&](const OracleRule& r) {
+                                       return OracleSelects(s, even_only, r);
+                                     }),
                       rules.end());
           CHECK_EQ(cls.Delete(s), before - rules.size());
+          // Select (what dump uses) agrees with the oracle too.
+          bool even2;
+          const Selector q = RandomSelector(rng, rules, &even2);
+          size_t selected = 0;
+          for (const OracleRule& r : rules) selected += OracleSelects(q, even2, r);
+          CHECK_EQ(cls.Select(q).size(), selected);
         }
       }
       cls.Publish();
       cls.ReleaseRetired();  // single-threaded: no reader holds anything
       CompareAll(rng, cls, rules, round);
+      // Overlap (check_overlap) and strict find against the oracle.
+      for (int i = 0; i < 20; i++) {
+        const FlowKey mask = RandomMask(rng);
+        const FlowKey match = Masked(RandomKey(rng), mask);
+        const int32_t prio = int32_t(rng.Range(0, 20));
+        bool want = false;
+        for (const OracleRule& r : rules)
+          want |= r.priority == prio && OracleOverlaps(r.mask, r.match, mask, match);
+        CHECK_EQ(cls.Overlaps(match, mask, prio), want);
+      }
+      if (!rules.empty()) {
+        const OracleRule& r = rules[rng.Range(0, uint32_t(rules.size() - 1))];
+        const ofl::Rule* got = cls.FindStrict(r.match, r.mask, r.priority);
+        CHECK(got != nullptr);
+        CHECK_EQ(ActionOf(got), r.action);
+      }
     }
   }
 }
@@ -209,7 +263,7 @@ MSW_TEST(classifier_large_subtable) {
     memset(&k, 0, sizeof k);
     k.ipv4_dst = 0x0a000000u + uint32_t(i);
     k.tp_dst = uint16_t(i * 7);
-    cls.Insert(k, mask, 10, 0, Action(i));
+    cls.Insert(NewRule(k, mask, 10, 0, i));
   }
   cls.Publish();
   cls.ReleaseRetired();
@@ -237,11 +291,12 @@ MSW_TEST(classifier_replace_keeps_counters) {
   memset(&m, 0, sizeof m);
   m.in_port = ~0u;
   k.in_port = 1;
-  cls.Insert(k, m, 5, 0, Action(1));
+  cls.Insert(NewRule(k, m, 5, 0, 1));
   cls.Publish();
-  cls.Lookup(k)->stats->Count(0, 100);
-  cls.Lookup(k)->stats->Count(1, 50);
-  CHECK(cls.Insert(k, m, 5, 0, Action(2)));
+  cls.Lookup(k)->stats->Count(0, 100, 7);
+  cls.Lookup(k)->stats->Count(1, 50, 9);
+  CHECK_EQ(cls.Lookup(k)->stats->LastUsed(), uint64_t(9));
+  CHECK(cls.Insert(NewRule(k, m, 5, 0, 2)) != nullptr);
   cls.Publish();
   cls.ReleaseRetired();
   uint64_t p, b;
@@ -249,7 +304,7 @@ MSW_TEST(classifier_replace_keeps_counters) {
   CHECK_EQ(p, uint64_t(2));
   CHECK_EQ(b, uint64_t(150));
   CHECK_EQ(ActionOf(cls.Lookup(k)), 2);
-  CHECK(cls.Insert(k, m, 5, 0, Action(3), true));
+  CHECK(cls.Insert(NewRule(k, m, 5, 0, 3), true) != nullptr);
   cls.Publish();
   cls.Lookup(k)->stats->Sum(&p, &b);
   CHECK_EQ(p, uint64_t(0));

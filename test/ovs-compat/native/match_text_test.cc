@@ -62,18 +62,18 @@ MSW_TEST(match_text_round_trips_every_field) {
 
 MSW_TEST(match_text_refuses_bad_tokens_and_prerequisites) {
   ofl::FlowKey match, mask;
-  CHECK(Parse("tcp_dst=80", &match, &mask).find("'tcp_dst' lacks its prerequisite") == 0);
+  CHECK(Parse("tcp_dst=80", &match, &mask).find("bad_match.bad_prereq: 'tcp_dst' lacks its prerequisite") == 0);
   CHECK(Parse("eth_type=0x800 ip_proto=17 tcp_dst=80", &match, &mask).find("tcp_dst") !=
         std::string::npos);
   CHECK(Parse("eth_type=0x86dd ip_proto=1 icmpv4_type=8", &match, &mask).find("icmpv4_type") !=
         std::string::npos);
   CHECK(Parse("vlan_pcp=3", &match, &mask).find("vlan_pcp") != std::string::npos);
   CHECK_EQ(Parse("vlan_vid=0x1005 vlan_pcp=3", &match, &mask), std::string(""));
-  CHECK_EQ(Parse("vlan_pcp=8 vlan_vid=0x1005", &match, &mask), std::string("bad value in 'vlan_pcp=8'"));
+  CHECK_EQ(Parse("vlan_pcp=8 vlan_vid=0x1005", &match, &mask), std::string("bad_match.bad_value: bad value in 'vlan_pcp=8'"));
   CHECK_EQ(Parse("eth_dst=02:00:00:00:00", &match, &mask),
-           std::string("bad value in 'eth_dst=02:00:00:00:00'"));
+           std::string("bad_match.bad_value: bad value in 'eth_dst=02:00:00:00:00'"));
   CHECK_EQ(Parse("eth_type=0x800 ipv4_src=10.0.0.0/33", &match, &mask),
-           std::string("bad value in 'ipv4_src=10.0.0.0/33'"));
-  CHECK_EQ(Parse("in_port=-1", &match, &mask), std::string("bad value in 'in_port=-1'"));
+           std::string("bad_match.bad_value: bad value in 'ipv4_src=10.0.0.0/33'"));
+  CHECK_EQ(Parse("in_port=-1", &match, &mask), std::string("bad_match.bad_value: bad value in 'in_port=-1'"));
   CHECK_EQ(Parse("no_such_field=1", &match, &mask), std::string("unknown no_such_field=1"));
 }
