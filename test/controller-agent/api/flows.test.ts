@@ -111,7 +111,7 @@ describe('REST API: flows', function () {
       const t1 = flows.find((f) => f.table === 1);
       expect(t1).to.deep.include({
         priority: 20, cookie: '0x2a', idleTimeout: 30, hardTimeout: 0, packets: 0, bytes: 0, flags: ['send_flow_rem'],
-        match: { eth_type: '0x0800', ipv4_dst: '10.0.0.0/24', ip_proto: '6', tcp_dst: '80' },
+        match: { eth_type: '0x800', ipv4_dst: '10.0.0.0/24', ip_proto: '6', tcp_dst: '80' },
         actions: 'set_field:10.0.0.9->ip_dst,output:3',
         flow: 'table=1,cookie=0x2a,idle_timeout=30,send_flow_rem,priority=20,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=set_field:10.0.0.9->ip_dst,output:3',
       });
