@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <sstream>

@@ -3,6 +3,7 @@
 // chaining checks, publication and counters.
 #include <cmath>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../../datapath/native/check.h"
@@ -392,6 +393,62 @@ MSW_TEST(groups_dump_reads_back_to_the_same_groups) {
     pos = nl + 1;
   }
   CHECK_EQ(u.Dump(), dump);
+}
+
+}  // namespace
+
+namespace {
+
+// A worker looks groups up while the control thread modifies, adds and
+// deletes them and publishes after each change (retired versions are freed
+// only after the worker stops: the caller's grace period).  Every group the
+// worker finds is whole: its id is the one asked for and its buckets are
+// one of the two shapes ever installed.
+MSW_TEST(groups_workers_see_whole_groups_during_publishes) {
+  GroupTable t(1);
+  PortState ports;
+  SetUp(&ports, 1, true);
+  CHECK_EQ(Run(&t, "group_add group_id=1 type=select bucket=actions=output:1"), std::string(""));
+  t.Publish();
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> seen{0};
+  std::thread worker([&] {
+    uint64_t n = 0;
+    while (!stop.load(std::memory_order_relaxed)) {
+      for (uint32_t id = 1; id <= 3; id++) {
+        const Group* g = t.Find(id);
+        if (!g) continue;
+        if (g->id != id || (g->buckets.size() != 1 && g->buckets.size() != 3)) {
+          msw_test::ThreadFail(__FILE__, __LINE__, "a torn group");
+          return;
+        }
+        const Bucket* out[4];
+        if (t.Choose(*g, n, ports, 0, 64, out, 4) > 1) {
+          msw_test::ThreadFail(__FILE__, __LINE__, "select chose several buckets");
+          return;
+        }
+        n++;
+      }
+      seen.store(n, std::memory_order_relaxed);
+    }
+  });
+  CHECK(msw_test::WaitFor([&] { return seen.load() > 0; }));
+  for (int i = 0; i < 3000; i++) {
+    const std::string id = std::to_string(1 + i % 3);
+    const std::string three = " bucket=actions=output:1 bucket=actions=output:2 bucket=actions=output:3";
+    if (t.Exists(1 + i % 3)) {
+      Run(&t, i % 2 ? "group_mod group_id=" + id + " type=select" + three
+                    : "group_del group_id=" + id);
+    } else {
+      CHECK_EQ(Run(&t, "group_add group_id=" + id + " type=select bucket=actions=output:1"),
+               std::string(""));
+    }
+    t.Publish();
+  }
+  stop = true;
+  worker.join();
+  msw_test::CheckThreads();
+  t.ReleaseRetired();
 }
 
 }  // namespace
