@@ -24,9 +24,10 @@
 //   rate needs to send it) fits iff max(TAT, now) + c - now <= B (B as
 //   time), and then TAT becomes max(TAT, now) + c: one compare-and-swap,
 //   retried on contention, so workers share the band's exact rate without
-//   locks.  Accuracy: the cost of a packet is rounded to 1/16 ns, an error
-//   below 0.07 ns per packet (0.13% of a 64-byte packet at 10 Gbit/s,
-//   exact for the test's rates); time wraps after 36 years of uptime.
+//   locks.  Accuracy: a packet's cost is rounded to the nearest 1/16 ns,
+//   an error of at most 1/32 ns per packet (0.06% of a 64-byte packet's
+//   time at 10 Gbit/s; none for rates that divide 16e9, as the tests'
+//   do); the time unit wraps after 36 years of uptime.
 //   A new band starts with a full bucket.
 //
 // Thread-safety
