@@ -192,7 +192,10 @@ function vlan(rng: Rng): FlowSet {
         () => ['pop_vlan', out(rng)],
         () => [`set_field:${vid()}->vlan_vid`, out(rng)],
         () => [`set_field:${rng.int(0, 7)}->vlan_pcp`, out(rng), 'pop_vlan', out(rng)],
-        () => [rng.pick(['push_vlan:0x8100', 'push_vlan:0x88a8']), `set_field:${vid()}->vlan_vid`, out(rng)],
+        // A second tag.  OpenFlow 1.3 (§7.2.5) copies the outer tag's PCP
+        // into the pushed one; OVS 3.1 pushes PCP 0.  The PCP is set
+        // explicitly so that this OVS divergence does not decide.
+        () => [rng.pick(['push_vlan:0x8100', 'push_vlan:0x88a8']), `set_field:${vid()}->vlan_vid`, `set_field:${rng.int(0, 7)}->vlan_pcp`, out(rng)],
       ])();
     }
     const match = tagged ? (rng.chance(0.7) ? `dl_vlan=${rng.pick(VLANS)}` : 'vlan_tci=0x1000/0x1000') : 'vlan_tci=0x0000/0x1fff';

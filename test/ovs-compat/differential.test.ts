@@ -141,6 +141,8 @@ describe('differential: the openflow logic against Open vSwitch (ofproto/trace)'
       }
       const mismatches: string[] = [];
       let count = 0;
+      let backOutOnly = 0;
+      let backOutShown = 0;
       let anyOutput = 0;
       let anyPacketIn = 0;
       for (let i = 0; i < PACKETS; i++) {
@@ -153,9 +155,12 @@ describe('differential: the openflow logic against Open vSwitch (ofproto/trace)'
         const seen = new Map<number, number>();
         for (const o of verdict.outputs) seen.set(o.port, (seen.get(o.port) ?? 0) + 1);
         const traced = [...summary.outputs].sort().join(' ');
-        if ([...seen].sort().join(' ') !== traced || summary.packetIns.length !== verdict.packetIns.length) {
+        // (A select group's bucket is chosen after a recirculation on a
+        // datapath hash, which the trace cannot follow: there it proves nothing.)
+        const traceComplete = !summary.datapathActions.includes('recirc(');
+        if (traceComplete && ([...seen].sort().join(' ') !== traced || summary.packetIns.length !== verdict.packetIns.length)) {
           throw new Error(`${context}: OVS forwarded packet ${i} otherwise than its trace says (observed outputs ${[...seen].join(' ')}, ` +
-            `${verdict.packetIns.length} packet-ins); packet ${describePacket(pkt)}\n${ovsTrace}`);
+            `packet-ins ${JSON.stringify(ovsDecision(verdict).packetIns)}); packet ${describePacket(pkt)}\n${ovsTrace}`);
         }
         const theirs = ovsDecision(verdict);
         anyOutput += theirs.outputs.length > 0 ? 1 : 0;
@@ -174,7 +179,13 @@ describe('differential: the openflow logic against Open vSwitch (ofproto/trace)'
         }
         if (mine === undefined || !same(mine, theirs)) {
           count++;
-          if (mismatches.length < REPORTED) {
+          // Diagnosis only (the packet still fails): is the one difference
+          // that we list frames back out of the input port, which OVS (and
+          // OpenFlow without OFPP_IN_PORT) never sends?
+          const toSource = `port=${pkt.inPort} `;
+          const backOut = mine !== undefined && same({ ...mine, outputs: mine.outputs.filter((o) => !o.startsWith(toSource)) }, theirs);
+          if (backOut) backOutOnly++;
+          if (mismatches.length < REPORTED && (!backOut || backOutShown++ < 1)) {
             mismatches.push([
               `packet ${i}: ${describePacket(pkt)}`,
               `  OVS:  outputs ${JSON.stringify(theirs.outputs)} packet-ins ${JSON.stringify(theirs.packetIns)}`,
@@ -186,7 +197,8 @@ describe('differential: the openflow logic against Open vSwitch (ofproto/trace)'
         }
       }
       if (count > 0) {
-        expect.fail(`${context}: ${count} of ${PACKETS} packets decided differently from Open vSwitch.\n` +
+        expect.fail(`${context}: ${count} of ${PACKETS} packets decided differently from Open vSwitch ` +
+          `(${backOutOnly} of them differ only by frames we list back out of their input port).\n` +
           `flow set:\n${set.groups.map((g) => `  ${ovsGroupLine(g)}`).join('\n')}\n${set.flows.map((f) => `  ${f}`).join('\n')}\n\n` +
           `${mismatches.join('\n\n')}`);
       }

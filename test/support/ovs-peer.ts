@@ -206,8 +206,10 @@ export class OvsPeer {
     return this.ofctl('dump-flows', this.mgmt());
   }
 
-  // Injects 'frame' on 'inPort' and returns everything OVS did with it.
-  async forward(inPort: number, frame: Buffer, timeoutMs = 5000): Promise<OvsVerdict> {
+  // Injects 'frames' on 'inPort', then a sentinel, and waits for the
+  // sentinel's packet-in; returns the packet-ins before it and every frame
+  // the ports sent meanwhile.
+  private async run(inPort: number, frames: Buffer[], timeoutMs: number): Promise<OvsVerdict> {
     const firstPin = this.sink.received.length;
     const seq = ++this.sentinelSeq;
     const sentinel = Buffer.alloc(60);
@@ -215,8 +217,7 @@ export class OvsPeer {
     sentinel.writeUInt16BE(SENTINEL_ETHERTYPE, 12);
     sentinel.writeUInt32BE(seq, 14);
     const isSentinel = (p: PacketIn): boolean => p.data.length >= 18 && p.data.readUInt16BE(12) === SENTINEL_ETHERTYPE && p.data.readUInt32BE(14) === seq;
-    await this.ctl.call('netdev-dummy/receive', `p${inPort}`, frame.toString('hex'));
-    await this.ctl.call('netdev-dummy/receive', `p${inPort}`, sentinel.toString('hex'));
+    for (const f of [...frames, sentinel]) await this.ctl.call('netdev-dummy/receive', `p${inPort}`, f.toString('hex'));
     const deadline = Date.now() + timeoutMs;
     while (!this.sink.received.slice(firstPin).some(isSentinel)) {
       if (!this.sink.connected()) throw new Error(`OVS disconnected from the test controller; vswitchd:\n${this.vswitchd.tail()}`);
@@ -227,16 +228,27 @@ export class OvsPeer {
     const outputs: ObservedOutput[] = [];
     for (const port of this.ports) {
       const path = join(this.dir, `p${port}.pcap`);
-      const { frames, end } = readPcapFrom(path, this.pcapAt.get(port) ?? 0);
+      const { frames: sent, end } = readPcapFrom(path, this.pcapAt.get(port) ?? 0);
       this.pcapAt.set(port, end);
-      for (const f of frames) outputs.push({ port, frame: f });
+      for (const f of sent) outputs.push({ port, frame: f });
     }
     return { outputs, packetIns: pins.filter((p) => !isSentinel(p)) };
   }
 
+  // Injects 'frame' on 'inPort' and returns everything OVS did with it.
+  forward(inPort: number, frame: Buffer, timeoutMs = 5000): Promise<OvsVerdict> {
+    return this.run(inPort, [frame], timeoutMs);
+  }
+
   // `ovs-appctl ofproto/trace br0 in_port=P HEX`: the text OVS prints.
-  trace(inPort: number, frame: Buffer): Promise<string> {
-    return this.ctl.call('ofproto/trace', 'br0', `in_port=${inPort}`, frame.toString('hex'));
+  // Tracing a real packet is not free of side effects: a controller action
+  // (or an invalid TTL) on the way sends a real packet-in.  Those are
+  // drained here (a sentinel behind them) so that they are never taken
+  // for the next forwarded packet's.
+  async trace(inPort: number, frame: Buffer): Promise<string> {
+    const text = await this.ctl.call('ofproto/trace', 'br0', `in_port=${inPort}`, frame.toString('hex'));
+    await this.run(inPort, [], 5000);
+    return text;
   }
 
   appctl(method: string, ...params: string[]): Promise<string> {
