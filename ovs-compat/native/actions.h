@@ -23,6 +23,23 @@
 //   reserved numbers (kPortInPort ... kPortLocal, the OFPP_* values), so
 //   that out_port filters compare one number space.
 //
+// Behaviour worth knowing (decisions where OpenFlow leaves room)
+//   - One packet's outputs share MSW_MAX_OUTPUTS slots and
+//     MSW_SCRATCH_BYTES of variant heads; an output that does not fit is
+//     dropped and counted (PipelineEnv::lost_outputs), the others go.
+//   - output:flood and output:all are the same (no OFPPC_NO_FLOOD ports).
+//   - output:normal without a NormalAction, output:local without a LOCAL
+//     port, output:in_port of a packet-out from the controller: dropped.
+//   - dec_nw_ttl / dec_mpls_ttl of a TTL of 0 or 1 emit a packet-in with
+//     reason invalid_ttl and stop the packet (OVS's behaviour); whether the
+//     controller wants it (OFPC_INVALID_TTL_TO_CONTROLLER) is the agent's
+//     to decide.
+//   - set_queue is accepted and recorded; there are no queues.
+//   - set_field on a protocol the packet does not carry does nothing; the
+//     checksum and SCTP limits are in packet_edit.h.  eth_type, ip_proto
+//     and tcp_flags are not writable (bad_action.bad_set_type); mpls_bos
+//     is (OVS refuses it).
+//
 // Thread-safety
 //   Parsing and formatting run on the control thread and allocate.  An
 //   ActionList is immutable once parsed; ExecuteActions runs on workers

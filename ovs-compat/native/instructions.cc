@@ -68,7 +68,7 @@ InstParse ParseInstructionToken(const std::string& tok, const ParseEnv& env,
   if (name == "write_metadata") {
     if (out->has_metadata) return Twice(tok, err);
     if (!ParseMasked64(arg, &out->metadata, &out->metadata_mask))
-      return Fail(err, "bad_instruction.bad_metadata: " + Quote(tok) + " is no V[/M]");
+      return Fail(err, "bad_instruction.unsup_metadata: " + Quote(tok) + " is no V[/M]");
     out->metadata &= out->metadata_mask;
     out->has_metadata = true;
     return InstParse::kOk;

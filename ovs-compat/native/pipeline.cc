@@ -83,20 +83,37 @@ void RemarkDscp(WorkHead* w, uint8_t prec_level) {
   SetField(w, a);
 }
 
+// The action set: a slot per action type, and a bit per filled slot so
+// that an empty set costs nothing to clear or to run.
+struct ActionSet {
+  uint64_t used = 0;
+  const Action* slot[kSlots];
+  void Write(const Action& a) {
+    const uint32_t i = SlotOf(a);
+    slot[i] = &a;
+    used |= uint64_t{1} << i;
+  }
+};
+static_assert(kSlots <= 64, "one bit per action-set slot");
+
 // Runs the action set; false if the packet stopped (TTL expiry).
-bool RunActionSet(ExecContext* ctx, WorkHead* w, const Action* const* set) {
-  for (uint32_t i = 0; i < kSlotGroup; i++)
-    if (set[i] && !ExecuteAction(*set[i], ctx, w)) return false;
+bool RunActionSet(ExecContext* ctx, WorkHead* w, const ActionSet& set) {
+  uint64_t rest = set.used & ((uint64_t{1} << kSlotGroup) - 1);
+  while (rest) {
+    const uint32_t i = uint32_t(__builtin_ctzll(rest));
+    rest &= rest - 1;
+    if (!ExecuteAction(*set.slot[i], ctx, w)) return false;
+  }
   // §5.10: with a group action the output action is ignored.
-  if (set[kSlotGroup]) return ExecuteAction(*set[kSlotGroup], ctx, w);
-  if (set[kSlotOutput]) return ExecuteAction(*set[kSlotOutput], ctx, w);
+  if (set.used >> kSlotGroup & 1) return ExecuteAction(*set.slot[kSlotGroup], ctx, w);
+  if (set.used >> kSlotOutput & 1) return ExecuteAction(*set.slot[kSlotOutput], ctx, w);
   return true;
 }
 
 // The tables from table 0 with an empty action set.
 void RunTables(ExecContext* ctx, WorkHead* w) {
   const PipelineEnv& env = *ctx->env;
-  const Action* set[kSlots] = {};
+  ActionSet set;
   uint32_t table = 0;
   for (uint32_t steps = 0; steps < 256 && table < env.n_tables; steps++) {
     const Rule* rule = env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
@@ -116,9 +133,9 @@ void RunTables(ExecContext* ctx, WorkHead* w) {
       if (v == MeterTable::kRemark) RemarkDscp(w, prec);
     }
     if (ins->has_apply && !ExecuteActions(ins->apply, ctx, w)) return;
-    if (ins->clear_actions) memset(set, 0, sizeof set);
+    if (ins->clear_actions) set.used = 0;
     if (ins->has_write)
-      for (const Action& a : ins->write.actions) set[SlotOf(a)] = &a;
+      for (const Action& a : ins->write.actions) set.Write(a);
     if (ins->has_metadata)
       SetMetadata(w, (w->metadata & ~ins->metadata_mask) | ins->metadata);
     if (ins->goto_table == kNoGoto) break;
