@@ -86,18 +86,20 @@ class TrafficBatch {
   TrafficBatch(uint32_t n, uint32_t len, bool from_dst = false);
 
   // Rewrites the batch: frame j gets the next tuple of tuples[0..n_tuples)
-  // and, when 'n_macs' > 1, the next of 'n_macs' source MACs.
+  // and the next of 'n_macs' source MACs (the last two bytes counting from
+  // kSrcMac's; 'n_macs' <= 65536).
   void Fill(const Tuple* tuples, uint32_t n_tuples, uint32_t n_macs) {
     for (uint32_t j = 0; j < n_; j++) {
       uint8_t* p = bufs_.get() + size_t{j} * kBufBytes;
       const Tuple& t = tuples[next_tuple_];
       CopyTuple(p, t);
       if (++next_tuple_ >= n_tuples) next_tuple_ = 0;
-      if (n_macs > 1) {
-        p[10] = uint8_t(next_mac_ >> 8);
-        p[11] = uint8_t(next_mac_);
-        if (++next_mac_ >= n_macs) next_mac_ = 0;
-      }
+      // Written even when 'n_macs' is 1: a batch must not keep the MACs of
+      // an earlier fill with more of them.  MAC 0 is kSrcMac (...:00:01).
+      const uint32_t mac = next_mac_ + 1;
+      p[10] = uint8_t(mac >> 8);
+      p[11] = uint8_t(mac);
+      if (++next_mac_ >= n_macs) next_mac_ = 0;
     }
   }
   // Starts the cycles over (tuple 0, MAC 0).
