@@ -16,7 +16,9 @@
 // `ip_ttl`; every other field keeps its canonical name, which is the
 // native one.  Values are written in the native match syntax: MACs and IP
 // addresses as text (masks too), integers in decimal or, when masked, hex.
-// Reserved ports are words (`output:flood`, `in_port=local`).
+// Reserved ports are words in actions and filters (`output:flood`,
+// `out_port=local`); a match's in_port is a number (in_port=LOCAL is
+// 4294967294), since the native match syntax has no words.
 //
 // Pure functions; callable from any context.
 
@@ -108,7 +110,9 @@ export function matchTokens(match: readonly FieldMatch[]): string[] {
   const out: string[] = [];
   for (const m of match) {
     if (m.field === 'vlan_tci') out.push(...vlanTokens(m));
-    else if (m.field === 'in_port') out.push(`in_port=${nativePort(Number(m.value))}`);
+    // The native match parser takes numbers only: a reserved in_port
+    // (in_port=LOCAL) goes as its OpenFlow number, 0xfffffffe.
+    else if (m.field === 'in_port') out.push(`in_port=${Number(m.value)}`);
     else out.push(token(m.field, m.value, m.mask, fieldByName(m.field).bits));
   }
   return out;

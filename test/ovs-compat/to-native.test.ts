@@ -21,7 +21,7 @@ describe('to-native: flows into the native control form', () => {
       'add table=0 priority=10 cookie=0x7 idle_timeout=5 hard_timeout=9 importance=3 send_flow_rem check_overlap eth_type=0x0800 ipv4_dst=10.0.0.1'],
     // Reserved ports are words.
     ['in_port=LOCAL,actions=in_port,flood,all,local,normal,controller:100,output:controller',
-      'add table=0 priority=32768 in_port=local apply=output:in_port,output:flood,output:all,output:local,output:normal,output:controller:100,output:controller'],
+      'add table=0 priority=32768 in_port=4294967294 apply=output:in_port,output:flood,output:all,output:local,output:normal,output:controller:100,output:controller'],
     // The VLAN TCI becomes OXM vlan_vid (with OFPVID_PRESENT) and vlan_pcp.
     ['dl_vlan=5,dl_vlan_pcp=3,actions=pop_vlan', 'add table=0 priority=32768 vlan_vid=0x1005 vlan_pcp=3 apply=pop_vlan'],
     ['dl_vlan_pcp=3,actions=drop', 'add table=0 priority=32768 vlan_vid=0x1000/0x1000 vlan_pcp=3'],
