@@ -22,9 +22,9 @@
 // barrier needs), so concurrent API requests are simply serialized.
 import {
   filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseAggregate, parseDump,
-  parseNativeError,
+  parseGroupDumpLine, parseGroupStatsLine, parseNativeError,
 } from '../../ovs-compat/src';
-import type { FlowMod, NativeError, NativeFilter, NativeFlowEntry } from '../../ovs-compat/src';
+import type { FlowMod, Group, GroupStats, NativeError, NativeFilter, NativeFlowEntry } from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
 
 /** The result of one flow mod: done, or the OpenFlow error it got. */
@@ -48,7 +48,7 @@ export const DUMP_PAGE = 64;
 
 const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
-function translationError(e: NativeTranslationError): Omit<NativeError, 'line'> {
+export function translationError(e: NativeTranslationError): Omit<NativeError, 'line'> {
   return {
     type: e.type,
     code: e.ofCode,
@@ -132,6 +132,26 @@ export class SwitchFlows {
     } catch (e) {
       throw new FlowControlError(`switch ${this.name}: ${cmd}: ${(e as Error).message}`, errnoOf(e), parseNativeError((e as Error).message));
     }
+  }
+
+  /** One native group or meter mod line, with its result. */
+  applyOne(line: string): ModResult {
+    const results: ModResult[] = [];
+    this.applyLines([{ index: 0, line }], results);
+    return results[0];
+  }
+
+  /** Every group by id, with its counters (zero when the group is new since the dump). */
+  groups(): { group: Group; stats?: GroupStats }[] {
+    this.check();
+    const stats = new Map(this.query('group_stats').split('\n').filter((l) => l.trim() !== '').map((l) => {
+      const s = parseGroupStatsLine(l);
+      return [s.groupId, s] as const;
+    }));
+    return this.query('group_dump').split('\n').filter((l) => l.trim() !== '').map((l) => {
+      const group = parseGroupDumpLine(l);
+      return { group, stats: stats.get(group.groupId) };
+    });
   }
 
   /** How many flows 'filter' selects, and their packets and bytes. */

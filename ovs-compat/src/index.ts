@@ -16,3 +16,7 @@ export {
   parseTraceLine, parseTrace, parseAggregate, TableStats, parseTableStats, OFPET, OFP_ERROR_CODES, NativeError, parseNativeError,
 } from './from-native';
 export { formatValue, parseValue } from './field-values';
+export {
+  GROUP_TYPES, GroupType, OFPG_MAX, OFPG_ANY, Bucket, Group, parseGroup, parseGroupFilter, formatGroup, groupModLine, groupDelLine,
+  parseGroupDumpLine, GroupStats, parseGroupStatsLine,
+} from './group';

@@ -1,6 +1,7 @@
-// The REST API's flow operations (dumpFlows, addFlows, modifyFlows,
-// deleteFlows of openapi/openapi.yaml): ovs-ofctl's add-flow(s),
-// mod-flows, del-flows and dump-flows over HTTP.
+// The REST API's flow and group operations (dumpFlows, addFlows,
+// modifyFlows, deleteFlows, dumpGroups, addGroup, modifyGroup, deleteGroups
+// of openapi/openapi.yaml): ovs-ofctl's add-flow(s), mod-flows, del-flows,
+// dump-flows and the group verbs over HTTP.
 //
 // Design.  A request's flows are all parsed first (ovs-ofctl syntax or
 // JSON, flow-json.ts); a syntax error answers FLOW_SYNTAX naming the flow
@@ -16,8 +17,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Daemon, RunningSwitch } from '../daemon';
 import { FlowControlError, NotOpenflowError, SwitchFlows } from '../flows';
 import type { ModResult } from '../flows';
-import { FlowSyntaxError, parseFlow } from '../../../ovs-compat/src';
-import type { FlowMod } from '../../../ovs-compat/src';
+import {
+  formatActions, formatGroup, groupDelLine, groupModLine, NativeTranslationError, parseFlow, parseGroup, FlowSyntaxError, PORT_NAMES,
+} from '../../../ovs-compat/src';
+import type { FlowMod, Group, GroupStats } from '../../../ovs-compat/src';
+import { translationError } from '../flows';
 import { ApiError } from './errors';
 import type { ApiErrorCode, FlowModFailure } from './errors';
 import { flowEntryJson, flowSpecText, namesTable, parseQueryFilter } from './flow-json';
@@ -56,7 +60,30 @@ function parseMods(inputs: { input: FlowInput; field: string }[], command: 'add'
 function codeFor(f: FlowModFailure): ApiErrorCode {
   if (f.type === 'flow_mod_failed' && f.code === 'overlap') return 'FLOW_OVERLAP';
   if (f.type === 'flow_mod_failed' && f.code === 'table_full') return 'TABLE_FULL';
+  if (f.type === 'group_mod_failed' && f.code === 'group_exists') return 'GROUP_EXISTS';
+  if (f.type === 'group_mod_failed' && f.code === 'unknown_group') return 'GROUP_NOT_FOUND';
   return 'FLOW_REFUSED';
+}
+
+/** A group as the API answers it. */
+function groupJson(g: Group, stats?: GroupStats): Schemas['GroupEntry'] {
+  return {
+    groupId: g.groupId,
+    type: g.type,
+    buckets: g.buckets.map((b) => ({
+      weight: b.weight,
+      ...(b.watchPort !== undefined && { watchPort: PORT_NAMES.get(b.watchPort) ?? String(b.watchPort) }),
+      ...(b.watchGroup !== undefined && { watchGroup: b.watchGroup }),
+      actions: formatActions({ apply: b.actions, clearActions: false }),
+    })),
+    ...(stats !== undefined && {
+      packets: Number(stats.packets),
+      bytes: Number(stats.bytes),
+      durationSeconds: Number(stats.durationNs / 1_000_000_000n) + Number(stats.durationNs % 1_000_000_000n) / 1e9,
+    }),
+    group: formatGroup(g),
+    text: ` ${formatGroup(g)}`,
+  };
 }
 
 /** Throws the error for 'results' with refusals; returns how many were applied otherwise. */
@@ -167,5 +194,71 @@ export class FlowHandlers {
     this.applyMods(req.params.name, [{ command: 'del', strict: f.strict, allTables: f.allTables, flow: f.flow }], () => 'querystring');
     req.log.info({ event: 'flows-deleted', switch: req.params.name, flows: Number(deleted) }, `${req.params.name}: ${deleted} flow(s) deleted`);
     return { deleted: Number(deleted) };
+  }
+
+  private parseGroupBody(text: string): Group {
+    try {
+      return parseGroup(text);
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw new ApiError('GROUP_SYNTAX', `body.group: ${e.message}`, 'body.group', { token: e.token });
+      throw e;
+    }
+  }
+
+  // Applies one group mod line; its refusal answers as a flow mod's does.
+  private applyGroup(name: string, line: () => string): void {
+    let text: string;
+    try {
+      text = line();
+    } catch (e) {
+      if (!(e instanceof NativeTranslationError)) throw e;
+      appliedOrThrow([{ ok: false, error: translationError(e) }], () => 'body.group');
+      return;
+    }
+    let result: ModResult;
+    try {
+      result = this.flowsOf(name).applyOne(text);
+    } catch (e) {
+      throw flowsError(e, 'body.group');
+    }
+    appliedOrThrow([result], () => 'body.group');
+  }
+
+  async dumpGroups(req: Req<unknown, { group_id?: string; format?: 'json' | 'text' }>, reply: FastifyReply): Promise<unknown> {
+    let groups;
+    try {
+      groups = this.flowsOf(req.params.name).groups();
+    } catch (e) {
+      throw flowsError(e, 'querystring');
+    }
+    const id = req.query.group_id;
+    const json = groups.filter((g) => id === undefined || id === 'all' || g.group.groupId === Number(id)).map((g) => groupJson(g.group, g.stats));
+    if (req.query.format === 'text') {
+      reply.type('text/plain; charset=utf-8');
+      return ['OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):', ...json.map((g) => g.text)].map((l) => `${l}\n`).join('');
+    }
+    return { groups: json };
+  }
+
+  async addGroup(req: Req<Schemas['GroupRequest']>, reply: FastifyReply): Promise<Schemas['GroupEntry']> {
+    const g = this.parseGroupBody(req.body.group);
+    this.applyGroup(req.params.name, () => groupModLine('group_add', g));
+    req.log.info({ event: 'group-added', switch: req.params.name, group: g.groupId }, `${req.params.name}: group ${g.groupId} added`);
+    reply.code(201);
+    return groupJson(g);
+  }
+
+  async modifyGroup(req: Req<Schemas['GroupRequest']>): Promise<Schemas['GroupEntry']> {
+    const g = this.parseGroupBody(req.body.group);
+    this.applyGroup(req.params.name, () => groupModLine('group_mod', g));
+    req.log.info({ event: 'group-modified', switch: req.params.name, group: g.groupId }, `${req.params.name}: group ${g.groupId} modified`);
+    return groupJson(g);
+  }
+
+  async deleteGroups(req: Req<unknown, { group_id?: string }>, reply: FastifyReply): Promise<void> {
+    const id = req.query.group_id === undefined || req.query.group_id === 'all' ? 'all' : Number(req.query.group_id);
+    this.applyGroup(req.params.name, () => groupDelLine(id));
+    req.log.info({ event: 'groups-deleted', switch: req.params.name, group: id }, `${req.params.name}: group ${id} deleted`);
+    reply.code(204).send();
   }
 }

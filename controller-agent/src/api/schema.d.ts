@@ -236,6 +236,29 @@ export interface paths {
         patch: operations["modifyFlows"];
         trace?: never;
     };
+    "/switches/{name}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        /** The switch's groups (ovs-ofctl dump-groups) */
+        get: operations["dumpGroups"];
+        put?: never;
+        /** Add a group (ovs-ofctl add-group) */
+        post: operations["addGroup"];
+        /** Delete a group, or every group (ovs-ofctl del-groups); flows that use a deleted group are deleted with it */
+        delete: operations["deleteGroups"];
+        options?: never;
+        head?: never;
+        /** Replace a group's type and buckets (ovs-ofctl mod-group); its flows stay */
+        patch: operations["modifyGroup"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -244,7 +267,7 @@ export interface components {
          * @description The registry of error codes; see x-mswitch-error-codes for each one's HTTP status
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "GROUP_SYNTAX" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "GROUP_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "GROUP_EXISTS" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
         Error: {
             statusCode: number;
             code: components["schemas"]["ErrorCode"];
@@ -443,6 +466,32 @@ export interface components {
             /** @description the ovs-ofctl dump-flows line */
             text: string;
         };
+        GroupRequest: {
+            /** @description A group in ovs-ofctl syntax (group_id=1,type=select,bucket=weight:2,actions=output:1,bucket=output:2) */
+            group: string;
+        };
+        GroupBucket: {
+            weight: number;
+            /** @description a port number or LOCAL */
+            watchPort?: string;
+            watchGroup?: number;
+            /** @description in ovs-ofctl syntax */
+            actions: string;
+        };
+        GroupEntry: {
+            groupId: number;
+            /** @enum {string} */
+            type: "all" | "select" | "indirect" | "ff";
+            buckets: components["schemas"]["GroupBucket"][];
+            /** @description packets the group processed */
+            packets?: number;
+            bytes?: number;
+            durationSeconds?: number;
+            /** @description the group in ovs-ofctl add-group syntax */
+            group: string;
+            /** @description the ovs-ofctl dump-groups line */
+            text: string;
+        };
     };
     responses: {
         /** @description Invalid request */
@@ -528,6 +577,8 @@ export interface components {
         FlowStrict: "true" | "false";
         /** @description with strict - the priority of the flow */
         FlowPriority: string;
+        /** @description one group (0..4294967040); absent or all means every group */
+        GroupId: string;
         /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
         FlowFormat: "json" | "text";
     };
@@ -1061,6 +1112,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlowsApplied"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    dumpGroups: {
+        parameters: {
+            query?: {
+                /** @description one group (0..4294967040); absent or all means every group */
+                group_id?: components["parameters"]["GroupId"];
+                /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
+                format?: components["parameters"]["FlowFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups by id, with their counters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        groups: components["schemas"]["GroupEntry"][];
+                    };
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    addGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupRequest"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteGroups: {
+        parameters: {
+            query?: {
+                /** @description one group (0..4294967040); absent or all means every group */
+                group_id?: components["parameters"]["GroupId"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (deleting a group that does not exist is no error */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    modifyGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupRequest"];
+            };
+        };
+        responses: {
+            /** @description Modified */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];

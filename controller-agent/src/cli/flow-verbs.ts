@@ -6,6 +6,7 @@
 //   mod-flows BR FLOW [--strict]     the flows FLOW selects get its actions
 //   del-flows BR [FLOW] [--strict]   no FLOW deletes every flow
 //   dump-flows BR [FLOW] [--strict]  printed exactly as ovs-ofctl dump-flows prints
+//   add-group BR GROUP, mod-group BR GROUP, del-groups BR [group_id=G], dump-groups BR [group_id=G]
 //
 // add-flows reads the whole file first, so a syntax error names its line
 // and nothing is sent; then it sends the flows in requests under the API's
@@ -17,8 +18,7 @@ import { readFileSync } from 'fs';
 
 import type { Command } from 'commander';
 
-import { FlowSyntaxError } from '../../../ovs-compat/src';
-import { parseFlows } from '../../../ovs-compat/src';
+import { FlowSyntaxError, parseFlows, parseGroupFilter } from '../../../ovs-compat/src';
 import type { components } from '../api/schema';
 import { ApiCallError } from './client';
 import type { ApiClient } from './client';
@@ -143,4 +143,40 @@ export function registerFlowVerbs(kit: VerbKit): void {
     .option('--strict', 'only the flow with exactly this match and priority')
     .action(async (bridge: string, flow: string | undefined, flags: Common & { strict?: boolean }) => setExit(await run('dump-flows', flags, async (api) =>
       api.call<string>('GET', flowsPath(bridge, { match: flow, strict: flags.strict ? 'true' : undefined, format: 'text' })))));
+
+  const groupsPath = (bridge: string, query = ''): string => `/switches/${encodeURIComponent(bridge)}/groups${query}`;
+  // del-groups / dump-groups take `group_id=G` (or nothing: every group).
+  const groupQuery = (text: string | undefined): string => {
+    let id: number | 'all';
+    try {
+      id = parseGroupFilter(text);
+    } catch (e) {
+      throw kit.usageError((e as Error).message);
+    }
+    return id === 'all' ? '' : `?group_id=${id}`;
+  };
+
+  verb('add-group <bridge> <group>', 'add a group (group_id=1,type=all,bucket=output:1,bucket=output:2)')
+    .action(async (bridge: string, group: string, flags: Common) => setExit(await run('add-group', flags, async (api) => {
+      await api.call('POST', groupsPath(bridge), { group });
+      return undefined;
+    })));
+
+  verb('mod-group <bridge> <group>', 'replace the type and buckets of a group')
+    .action(async (bridge: string, group: string, flags: Common) => setExit(await run('mod-group', flags, async (api) => {
+      await api.call('PATCH', groupsPath(bridge), { group });
+      return undefined;
+    })));
+
+  verb('del-groups <bridge> [group]', 'delete group_id=G, or every group; their flows go with them')
+    .action(async (bridge: string, group: string | undefined, flags: Common) => setExit(await run('del-groups', flags, async (api) => {
+      await api.call('DELETE', groupsPath(bridge, groupQuery(group)));
+      return undefined;
+    })));
+
+  verb('dump-groups <bridge> [group]', 'print group_id=G, or every group, as ovs-ofctl dump-groups does')
+    .action(async (bridge: string, group: string | undefined, flags: Common) => setExit(await run('dump-groups', flags, async (api) => {
+      const q = groupQuery(group);
+      return api.call<string>('GET', groupsPath(bridge, `${q === '' ? '?' : `${q}&`}format=text`));
+    })));
 }
