@@ -19,7 +19,8 @@
         "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc datapath/src/ports/*.cc datapath/binding/*.cc 2>/dev/null || true')"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"]
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "libraries": ["-lbpf"]
     },
     {
       "target_name": "mswitch-pkt-gen",
