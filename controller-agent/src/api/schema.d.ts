@@ -1203,7 +1203,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted (deleting a group that does not exist is no error */
+            /** @description Deleted (deleting a group that does not exist is no error, as in OpenFlow) */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -247,4 +247,72 @@ describe('REST API: flows', function () {
       expect(drain(c)).to.have.length(0);
     });
   });
+
+  describe('groups', () => {
+    const groups = async (q = ''): Promise<any[]> => {
+      const r = await call({ method: 'GET', url: `/switches/of0/groups${q}` });
+      expect(r.status, r.text).to.equal(200);
+      return r.json.groups;
+    };
+
+    it('adds, modifies, dumps and deletes groups; a refused group mod carries its OpenFlow error', async () => {
+      const a = await call({ method: 'POST', url: '/switches/of0/groups', body: { group: 'group_id=1,type=select,bucket=weight:3,actions=output:1,bucket=output:2' } });
+      expect(a.status, a.text).to.equal(201);
+      expect(a.json).to.deep.include({ groupId: 1, type: 'select', group: 'group_id=1,type=select,bucket=weight:3,actions=output:1,bucket=actions=output:2' });
+      expect(a.json.buckets).to.deep.equal([{ weight: 3, actions: 'output:1' }, { weight: 1, actions: 'output:2' }]);
+
+      const dup = await call({ method: 'POST', url: '/switches/of0/groups', body: { group: 'group_id=1,type=all,bucket=output:3' } });
+      expect(dup.status).to.equal(409);
+      expect(dup.json).to.include({ code: 'GROUP_EXISTS', field: 'body.group' });
+      expect(dup.json.failures[0]).to.include({ type: 'group_mod_failed', code: 'group_exists', typeNumber: 6, codeNumber: 0 });
+
+      const missing = await call({ method: 'PATCH', url: '/switches/of0/groups', body: { group: 'group_id=9,type=all,bucket=output:3' } });
+      expect(missing.status).to.equal(404);
+      expect(missing.json.code).to.equal('GROUP_NOT_FOUND');
+      const syntax = await call({ method: 'POST', url: '/switches/of0/groups', body: { group: 'group_id=2,type=fancy' } });
+      expect(syntax.status).to.equal(400);
+      expect(syntax.json).to.include({ code: 'GROUP_SYNTAX', token: 'type=fancy' });
+
+      const m = await call({ method: 'PATCH', url: '/switches/of0/groups', body: { group: 'group_id=1,type=all,bucket=output:3,bucket=output:4' } });
+      expect(m.status, m.text).to.equal(200);
+      const [g] = await groups();
+      expect(g).to.deep.include({ groupId: 1, type: 'all', packets: 0, bytes: 0, text: ' group_id=1,type=all,bucket=actions=output:3,bucket=actions=output:4' });
+      const text = await call({ method: 'GET', url: '/switches/of0/groups?format=text' });
+      expect(text.text).to.equal('OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=1,type=all,bucket=actions=output:3,bucket=actions=output:4\n');
+
+      // A flow that uses the group goes when the group goes (OpenFlow 1.3 section 6.5).
+      expect((await post({ flow: 'priority=1,actions=group:1' })).status).to.equal(201);
+      const d = await call({ method: 'DELETE', url: '/switches/of0/groups?group_id=1' });
+      expect(d.status, d.text).to.equal(204);
+      expect(await groups()).to.deep.equal([]);
+      expect(await dump()).to.deep.equal([]);
+    });
+
+    it('an all group copies each frame to every bucket\'s port, counted by the flow and the group', async () => {
+      for (const id of [1, 2, 3]) {
+        const r = await call({ method: 'POST', url: '/switches/of0/ports', body: { type: 'memif', id, port: id } });
+        expect(r.status, r.text).to.equal(201);
+      }
+      const socket = join(rig!.rundir, 'of0.memif');
+      const [a, b, c] = [1, 2, 3].map((id) => {
+        const cl = new MemifClient({ socket, id, name: `groups-${id}` });
+        clients.push(cl);
+        return cl;
+      });
+      await waitForAsync(async () => (await call({ method: 'GET', url: '/switches/of0/ports' })).json.ports.every((x: { up: boolean }) => x.up),
+        { what: 'three ports up', timeoutMs: 20_000 });
+      expect((await call({ method: 'POST', url: '/switches/of0/groups', body: { group: 'group_id=7,type=all,bucket=output:2,bucket=output:3' } })).status).to.equal(201);
+      expect((await post({ flow: 'priority=5,in_port=1,actions=group:7' })).status).to.equal(201);
+      const frames = Array.from({ length: 21 }, (_, i) => frame(mac(9), mac(1), 80, i));
+      sendAll(a, frames, 20_000);
+      for (const [name, cl] of [['b', b], ['c', c]] as const) {
+        const got = receive(cl, frames.length, 20_000);
+        expect(got, name).to.have.length(frames.length);
+        got.forEach((f, i) => expect(f.equals(frames[i]), `${name} frame ${i}`).to.equal(true));
+      }
+      await waitForAsync(async () => (await groups())[0]?.packets === frames.length, { what: 'the group counters', timeoutMs: 20_000 });
+      expect((await groups())[0]).to.include({ packets: 21, bytes: 21 * 80 });
+      expect((await dump())[0]).to.include({ packets: 21, bytes: 21 * 80 });
+    });
+  });
 });
