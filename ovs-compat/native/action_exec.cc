@@ -40,8 +40,11 @@ void Normal(ExecContext* ctx, WorkHead* w) {
   p.data = w->buf;
   p.head_len = w->len < MSW_HEAD_BYTES ? w->len : MSW_HEAD_BYTES;
   p.len = w->frame_len;
+  // NORMAL's own scratch: its answer is read for the verdict only.
+  uint8_t scratch[MSW_SCRATCH_BYTES];
   msw_result tmp;
   memset(&tmp, 0, sizeof tmp);
+  tmp.scratch = scratch;
   ctx->env->normal->Decide(&p, &tmp);
   if (tmp.verdict == MSW_VERDICT_UNICAST) EmitOutput(ctx, w, tmp.port, 0);
   if (tmp.verdict == MSW_VERDICT_FLOOD) EmitOutput(ctx, w, MSW_PORT_FLOOD, 0);

@@ -2,14 +2,19 @@
 // goto), the action set's §5.10 order, packet-ins (invalid TTL, max_len,
 // table-miss reason), the answer's output and scratch limits, groups
 // through a GroupTable, meters through a MeterTable, and packet-out.
+#include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actions.h"
 #include "groups.h"
 #include "meters.h"
+#include "normal.h"
 #include "pipeline_harness.h"
 #include "worker_counters.h"
+
+extern "C" const msw_logic_ops* msw_l2_learning_ops(void);  // datapath/src/logics
 
 namespace {
 
@@ -337,4 +342,45 @@ MSW_TEST(pipeline_packet_out) {
   pht::Run loc2(in, 5);
   ofl::RunPacketOut(e.env, list, &loc2.pkt, &loc2.res);
   CHECK(Ports(loc2) == std::vector<uint32_t>{11});
+}
+
+namespace {
+const msw_logic_ops* FindL2(const char* name) {
+  return std::strcmp(name, "l2-learning") == 0 ? msw_l2_learning_ops() : nullptr;
+}
+}  // namespace
+
+MSW_TEST(pipeline_normal_runs_l2_learning_and_rekeys_after_edits) {
+  Env e;
+  // Table 0 tags the packet; table 1 matches the tag it now has (the key
+  // is extracted again after the edit) and hands it to NORMAL.
+  e.Add(0, 1, 0, "apply=push_vlan:0x8100,set_field:vlan_vid=0x1064 goto_table=1");
+  e.Add(1, 5, 0, "vlan_vid=0x1064 apply=output:normal");
+  e.Add(1, 1, 0, "apply=output:9");
+  const Bytes in = MakeFrame(FrameSpec());
+  // No NORMAL instance: dropped.
+  auto run = e.Send(in, 1);
+  CHECK_EQ(run->res.n_outputs, 0u);
+  CHECK(e.tables.lookups.back() == "1:5");
+
+  const msw_host host = {FindL2};
+  msw_switch_info sw{};
+  sw.switch_name = "t";
+  sw.n_workers = 1;
+  sw.max_ports = 16;
+  sw.host = &host;
+  std::string err;
+  auto normal = ofl::NormalAction::Create(&sw, &err);
+  CHECK_MSG(normal != nullptr, err);
+  e.env.normal = normal.get();
+  // Unknown destination: flood, tagged.
+  run = e.Send(in, 1);
+  CHECK(Ports(*run) == std::vector<uint32_t>{MSW_PORT_FLOOD});
+  CHECK_EQ(pht::Get16(run->Out(0), 14), 0x0064u);
+  // The reply from the destination teaches where it is; the source learnt
+  // on port 1 is then reached by unicast.
+  Bytes reply = in;
+  for (int i = 0; i < 6; i++) std::swap(reply[i], reply[6 + i]);
+  run = e.Send(reply, 4);
+  CHECK(Ports(*run) == std::vector<uint32_t>{1});
 }
