@@ -228,6 +228,20 @@ MSW_TEST(actions_mpls_push_pop_round_trip_and_ttls) {
   want[14 + 8] = 31;
   ExpectEdited(four, want, {14 + 10, 14 + 20 + 16});
 
+  // Tagged: the label goes after the tag, and pop restores the frame.
+  FrameSpec t6;
+  t6.v6 = true;
+  t6.vlan = 9 + 1;
+  t6.ttl = 17;
+  const Bytes tagged = MakeFrame(t6);
+  run = Apply(tagged, "push_mpls:0x8848,output:2,pop_mpls:0x86dd,output:3");
+  const Bytes pushed = run->Out(0);
+  CHECK_EQ(pht::Get32(pushed, 12), pht::Get32(tagged, 12));  // the tag stays outermost
+  CHECK_EQ(pht::Get16(pushed, 16), 0x8848u);
+  CHECK_EQ(pht::Get32(pushed, 18), (2u << 12) | 0x100u | 17u);  // IPv6 explicit null
+  CHECK(Bytes(pushed.begin() + 22, pushed.end()) == Bytes(tagged.begin() + 18, tagged.end()));
+  CHECK(run->Out(1) == tagged);
+
   // copy_ttl_out: IP TTL into the label.
   run = Apply(in, "push_mpls:0x8847,set_mpls_ttl:5,output:2,copy_ttl_out,output:3");
   CHECK_EQ(run->Out(0)[17], 5);
