@@ -47,7 +47,18 @@ function flowsHeld(tableStats: string | undefined, addReplies: string[]): number
   return addReplies.reduce((s, r) => s + Number(/added[ =](\d+)/.exec(r)?.[1] ?? 0), 0);
 }
 
-interface TsRun { parse: number; translate: number; install: number; batches: number }
+// 'cpu' is the process's user+system time over the three stages: the
+// native install runs on this thread and the switch's worker sleeps, so
+// it is about what the path would take on an idle machine (the garbage
+// collector's threads count too).
+interface TsRun { parse: number; translate: number; install: number; cpu: number; batches: number }
+
+// The target on wall time and, since this machine is shared (CPU share
+// often under 50% in a run), on the CPU time the install really used.
+function verdict(wall: number, cpu: number): string {
+  const v = (x: number): string => (!Number.isFinite(x) ? '-' : x < TARGET_S ? 'met' : 'MISSED');
+  return `wall ${v(wall)}, CPU ${v(cpu)}`;
+}
 
 async function typescriptPath(ctx: BenchContext, reps: number): Promise<TsRun[]> {
   // Loaded here, not at the top: a missing addon or translator must only
@@ -60,6 +71,7 @@ async function typescriptPath(ctx: BenchContext, reps: number): Promise<TsRun[]>
   for (let rep = 0; rep < reps; rep++) {
     const sw = new Switch({ name: `finstall${rep}`, logic: 'openflow' });
     try {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const flows = text.map((t) => parseFlow(t));
       const t1 = performance.now();
@@ -67,6 +79,7 @@ async function typescriptPath(ctx: BenchContext, reps: number): Promise<TsRun[]>
       const t2 = performance.now();
       const replies = batches.map((b) => sw.logicControl(b.join('\n')));
       const t3 = performance.now();
+      const c = process.cpuUsage(c0);
       let stats: string | undefined;
       try {
         stats = sw.logicControl('table_stats');
@@ -75,7 +88,8 @@ async function typescriptPath(ctx: BenchContext, reps: number): Promise<TsRun[]>
       }
       const held = flowsHeld(stats, replies);
       if (held !== FLOWS) throw new Error(`typescript path: the logic holds ${held} flows, not ${FLOWS}`);
-      runs.push({ parse: (t1 - t0) / 1e3, translate: (t2 - t1) / 1e3, install: (t3 - t2) / 1e3, batches: batches.length });
+      runs.push({ parse: (t1 - t0) / 1e3, translate: (t2 - t1) / 1e3, install: (t3 - t2) / 1e3,
+        cpu: (c.user + c.system) / 1e6, batches: batches.length });
       ctx.log(`  | typescript rep ${rep + 1}: parse ${fmt(runs[rep].parse, 3)} s, translate ${fmt(runs[rep].translate, 3)} s, ` +
         `install ${fmt(runs[rep].install, 3)} s in ${batches.length} calls`);
     } finally {
@@ -96,27 +110,29 @@ async function run(ctx: BenchContext): Promise<void> {
     const s = f.get(k, 'seconds');
     return [`native, ${b} lines per call (${fmt(f.get(k, 'calls'), 0)} calls)`,
       `${fmt(s, 3)} [${fmt(f.get(k, 'seconds min'), 3)}..${fmt(f.get(k, 'seconds max'), 3)}]`,
-      fmt(f.get(k, 'CPU seconds'), 3), fmt(f.get(k, 'flows/s'), 0), s < TARGET_S ? 'met' : 'MISSED'];
+      fmt(f.get(k, 'CPU seconds'), 3), fmt(f.get(k, 'flows/s'), 0), verdict(s, f.get(k, 'CPU seconds'))];
   });
 
   try {
     const ts = await typescriptPath(ctx, reps);
     const p = median(ts.map((r) => r.parse)), t = median(ts.map((r) => r.translate));
     const i = median(ts.map((r) => r.install)), total = median(ts.map((r) => r.parse + r.translate + r.install));
+    const cpu = median(ts.map((r) => r.cpu));
     ctx.record('typescript', 'parse seconds', p, 's');
     ctx.record('typescript', 'translate seconds', t, 's');
     ctx.record('typescript', 'install seconds', i, 's');
     ctx.record('typescript', 'seconds', total, 's');
     ctx.record('typescript', 'flows/s', FLOWS / total, 'flows/s');
     rows.push([`typescript: ovs-ofctl text -> to-native -> logicControl (${ts[0].batches} calls)`,
-      `${fmt(total, 3)} (parse ${fmt(p, 2)}, translate ${fmt(t, 2)}, install ${fmt(i, 2)})`, '-',
-      fmt(FLOWS / total, 0), total < TARGET_S ? 'met' : 'MISSED']);
+      `${fmt(total, 3)} (parse ${fmt(p, 2)}, translate ${fmt(t, 2)}, install ${fmt(i, 2)})`, fmt(cpu, 3),
+      fmt(FLOWS / total, 0), verdict(total, cpu)]);
+    ctx.record('typescript', 'CPU seconds', cpu, 's');
   } catch (e) {
     ctx.log(`  typescript path did not complete: ${(e as Error).message}`);
   }
   printTable(`installing ${FLOWS.toLocaleString('en')} exact 5-tuple flows into an empty openflow table ` +
-    `(median of ${reps}; wall seconds, target < ${TARGET_S} s)`,
-  ['path', 'seconds [min..max]', 'CPU s', 'flows/s', 'target'], rows);
+    `(median of ${reps}; wall seconds, flows/s over wall time; target < ${TARGET_S} s)`,
+  ['path', 'seconds [min..max]', 'CPU s', 'flows/s', 'target < 1 s'], rows);
 }
 
 export const bench: Bench = {
