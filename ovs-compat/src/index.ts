@@ -20,3 +20,7 @@ export {
   GROUP_TYPES, GroupType, OFPG_MAX, OFPG_ANY, Bucket, Group, parseGroup, parseGroupFilter, formatGroup, groupModLine, groupDelLine,
   parseGroupDumpLine, GroupStats, parseGroupStatsLine,
 } from './group';
+export {
+  OFPM_MAX, METER_FLAGS, MeterFlag, MeterBand, Meter, parseMeter, parseMeterFilter, formatMeter, meterModLine, meterDelLine,
+  parseMeterDumpLine, MeterStats, parseMeterStatsLine,
+} from './meter';
