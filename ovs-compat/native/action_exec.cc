@@ -77,6 +77,11 @@ void Output(ExecContext* ctx, WorkHead* w, const Action& a) {
 }  // namespace
 
 void EmitOutput(ExecContext* ctx, WorkHead* w, uint32_t port, uint16_t flags) {
+  // OpenFlow 1.3 §4.5: output to the ingress port by number is not sent
+  // (IN_PORT must be named).  The fabric would drop it too; leaving it out
+  // keeps an output slot and scratch for outputs that do go, and traces
+  // honest.
+  if (port == ctx->pkt->src_port && !(flags & MSW_OUT_ALLOW_IN_PORT)) return;
   uint8_t* scratch = nullptr;
   if (!HeadChanged(*w)) {
     msw_output* o = Reserve(ctx, 0, &scratch);

@@ -205,6 +205,11 @@ MSW_TEST(pipeline_output_and_scratch_limits_are_counted) {
   auto run = e.Send(in, 20);
   CHECK_EQ(run->res.n_outputs, MSW_MAX_OUTPUTS);
   CHECK_EQ(e.Lost(), 2u);
+  // From port 3: output:3 is not sent (only output:in_port may), so one
+  // output fewer is lost.
+  run = e.Send(in, 3);
+  CHECK(Ports(*run) == (std::vector<uint32_t>{1, 2, 4, 5, 6, 7, 8, 9}));
+  CHECK_EQ(e.Lost(), 3u);
 
   // IPv6 with a 40-byte hop-by-hop header: a TCP edit changes bytes up to
   // 14 + 40 + 40 + 18 = 112, so a packet-in takes 32 + 112 = 144 bytes of
