@@ -111,8 +111,12 @@ std::string Render(const Run& run, bool with_steps) {
     }
   }
   const msw_result& res = run.res;
+  size_t shown = 0;
   for (uint32_t k = 0; k < res.n_outputs && k < MSW_MAX_OUTPUTS; k++) {
     const msw_output& o = res.outputs[k];
+    // The fabric never sends a frame back out of its input port unless the
+    // output asked for it (OpenFlow's IN_PORT): neither does a trace.
+    if (o.port == run.pkt.src_port && !(o.flags & MSW_OUT_ALLOW_IN_PORT)) continue;
     std::vector<uint8_t> f;
     size_t skip = 0;  // the controller header, not part of the frame
     if (o.flags & MSW_OUT_VARIANT) {
@@ -124,6 +128,7 @@ std::string Render(const Run& run, bool with_steps) {
     }
     if (o.port != MSW_PORT_CONTROLLER) {
       out += "output port=" + PortName(o.port) + " hex=" + Hex(f.data(), f.size()) + "\n";
+      shown++;
       continue;
     }
     msw_to_controller h;
@@ -139,8 +144,9 @@ std::string Render(const Run& run, bool with_steps) {
                   " total_len=%zu hex=",
                   ReasonName(h.reason), h.table_id, h.cookie, h.in_port, h.metadata, total);
     out += line + Hex(f.data() + skip, n) + "\n";
+    shown++;
   }
-  if (res.n_outputs == 0) out += "drop\n";
+  if (shown == 0) out += "drop\n";
   return out;
 }
 

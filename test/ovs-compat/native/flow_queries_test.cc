@@ -109,6 +109,26 @@ MSW_TEST(flow_queries_trace_renders_outputs_and_counts_nothing) {
   CHECK_MSG(r.find("line 1: bad_request.bad_len") == 0, r);
 }
 
+// The fabric drops an output to the input port unless it is OpenFlow's
+// IN_PORT; a trace that listed it would claim a frame the switch never
+// sends (the differential test against Open vSwitch found this).
+MSW_TEST(flow_queries_trace_leaves_out_what_goes_back_to_the_input_port) {
+  Logic l;
+  l.Ok("add priority=5 in_port=1 apply=output:1,output:2\n"
+       "add priority=5 in_port=3 apply=output:3\n"
+       "add priority=5 in_port=4 apply=output:in_port");
+  const std::string hex = Hex(UdpFrame(2, 53));
+  const std::vector<std::string> one = Lines(l.Ok("trace in_port=1 hex=" + hex));
+  CHECK_EQ(one.size(), size_t(2));
+  CHECK_EQ(one[1], "output port=2 hex=" + hex);
+  const std::vector<std::string> three = Lines(l.Ok("trace in_port=3 hex=" + hex));
+  CHECK_EQ(three.size(), size_t(2));
+  CHECK_EQ(three[1], std::string("drop"));
+  const std::vector<std::string> four = Lines(l.Ok("trace in_port=4 hex=" + hex));
+  CHECK_EQ(four.size(), size_t(2));
+  CHECK_EQ(four[1], "output port=4 hex=" + hex);
+}
+
 MSW_TEST(flow_queries_trace_packet_in_and_packet_out) {
   Logic l;
   l.Ok("add cookie=0x42 in_port=1 apply=output:controller:20\nadd in_port=3 apply=output:2");
