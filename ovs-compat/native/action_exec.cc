@@ -134,6 +134,10 @@ void RunGroup(ExecContext* ctx, const WorkHead& w, uint32_t id) {
   const Bucket* chosen[kMaxBuckets];
   const uint32_t n = groups->Choose(*g, hash, *ctx->env->ports, ctx->pkt->worker,
                                     copy.frame_len, chosen, kMaxBuckets);
+  // Packet-ins from buckets have reason action even in a table-miss flow
+  // (OVS: OFPR_GROUP, which OpenFlow 1.3 spells action).
+  const uint8_t reason = ctx->reason;
+  ctx->reason = kReasonAction;
   ctx->group_depth++;
   for (uint32_t i = 0; i < n; i++) {
     // OpenFlow 1.3 §5.6.1: each bucket works on its own clone of the packet.
@@ -141,6 +145,7 @@ void RunGroup(ExecContext* ctx, const WorkHead& w, uint32_t id) {
     if (chosen[i]->actions) ExecuteActions(*chosen[i]->actions, ctx, &copy);
   }
   ctx->group_depth--;
+  ctx->reason = reason;
 }
 
 bool ExecuteAction(const Action& a, ExecContext* ctx, WorkHead* w) {

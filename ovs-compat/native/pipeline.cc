@@ -60,7 +60,8 @@ uint32_t SlotOf(const Action& a) {
 }
 
 // A table-miss flow (priority 0, matches everything) sends packet-ins
-// with reason no_match, as OpenFlow 1.3 §6.4 and OVS do.
+// with reason no_match from its apply-actions, as OpenFlow 1.3 §6.4 and
+// OVS do (from the action set or a group the reason stays action).
 bool IsTableMissRule(const Rule& r) {
   static const FlowKey kEmpty{};
   return r.priority == 0 && KeyEqual(r.mask, kEmpty);
@@ -115,11 +116,13 @@ void RunTables(ExecContext* ctx, WorkHead* w) {
   const PipelineEnv& env = *ctx->env;
   ActionSet set;
   uint32_t table = 0;
+  uint64_t first_cookie = 0;
   for (uint32_t steps = 0; steps < 256 && table < env.n_tables; steps++) {
     const Rule* rule = env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
     if (!rule) return;  // a miss without table-miss flow drops (§5.4)
     const auto* ins = static_cast<const Instructions*>(rule->actions.get());
     if (!ins) return;
+    if (table == 0) first_cookie = rule->cookie;
     ctx->table = uint8_t(table);
     ctx->cookie = rule->cookie;
     ctx->reason = IsTableMissRule(*rule) ? kReasonNoMatch : kReasonAction;
@@ -141,6 +144,12 @@ void RunTables(ExecContext* ctx, WorkHead* w) {
     if (ins->goto_table == kNoGoto) break;
     table = ins->goto_table;
   }
+  // Packet-ins from the action set name table 0 and the cookie of the
+  // rule the pipeline began with, as OVS reports them (OpenFlow leaves the
+  // table of an action-set packet-in open; OVS's differential test pins it).
+  ctx->table = 0;
+  ctx->cookie = first_cookie;
+  ctx->reason = kReasonAction;
   RunActionSet(ctx, w, set);
 }
 

@@ -167,10 +167,11 @@ MSW_TEST(pipeline_invalid_ttl_packet_in) {
 
 MSW_TEST(pipeline_controller_output_header) {
   Env e;
-  e.Add(0, 1, 0, "goto_table=1");
+  e.Add(0, 1, 0x77, "goto_table=1");
   e.Add(1, 10, 0x1234, "tcp_dst=80 eth_type=0x800 ip_proto=6 "
                        "apply=set_field:eth_src=02:00:00:00:00:42,output:controller:128");
-  e.Add(1, 0, 0x99, "write=output:controller");  // the table-miss flow
+  e.Add(1, 5, 0x55, "eth_type=0x800 ip_proto=1 write=output:controller");
+  e.Add(1, 0, 0x99, "apply=output:controller");  // the table-miss flow
   const Bytes in = MakeFrame(FrameSpec());
   auto run = e.Send(in, 4);
   CHECK_EQ(run->res.n_outputs, 1u);
@@ -195,6 +196,16 @@ MSW_TEST(pipeline_controller_output_header) {
   CHECK_EQ(h.cookie, 0x99u);
   CHECK_EQ(h.max_len, 0xffffu);
   CHECK(run->Out(0) == MakeFrame(udp));
+
+  // From the action set: reason action, table 0 and table 0's cookie, as
+  // OVS reports them.
+  FrameSpec icmp;
+  icmp.proto = 1;
+  run = e.Send(MakeFrame(icmp), 4);
+  h = run->Header(0);
+  CHECK_EQ(h.reason, 1u);
+  CHECK_EQ(h.table_id, 0u);
+  CHECK_EQ(h.cookie, 0x77u);
 }
 
 MSW_TEST(pipeline_output_and_scratch_limits_are_counted) {
