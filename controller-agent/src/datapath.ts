@@ -89,6 +89,37 @@ export interface AfPacketPortOptions {
   worker?: number;       // pin the port's receive queue to this worker
 }
 
+// An AF_XDP port on an existing Linux interface (veth, NIC): a socket per
+// queue fed by the switch's own XDP program.  Refused (EMSGSIZE) when the
+// interface's MTU needs frames over 3840 bytes: use afpacket for jumbo.
+export interface AfXdpPortOptions {
+  ifname: string;        // the interface to attach, e.g. "veth0"
+  name?: string;         // port name, default the interface name
+  port?: number;         // wanted port number, default the lowest free
+  worker?: number;       // pin the port's receive queues to this worker
+  queues?: number;       // sockets on queues 0..n-1, default every receive queue
+  xdpMode?: 'auto' | 'native' | 'generic';  // default auto: native, else generic
+  zeroCopy?: boolean;    // let the kernel bind zero-copy where the driver can (default true)
+  rxFrames?: number;     // receive buffers per queue, power of two (default 2048)
+  txFrames?: number;     // transmit buffers per queue, power of two (default 2048)
+}
+
+// How an afxdp port is attached, and the kernel's counters of its sockets.
+export interface AfXdpInfo {
+  ifname: string;
+  mtu: number;
+  queues: number;
+  xdpMode: 'native' | 'generic';
+  nativeRefusal?: string;  // why native mode was not used
+  zeroCopy: boolean;
+  txBudget: number;        // descriptors one kick may send in copy mode
+  socketErrors: number;
+  kernel: {
+    rxDropped: number; rxInvalidDescs: number; txInvalidDescs: number;
+    rxRingFull: number; rxFillRingEmpty: number; txRingEmpty: number;
+  };
+}
+
 export interface DropCounts { [reason: string]: number }
 
 export interface PortInfo {
@@ -126,6 +157,8 @@ export interface NativeSwitch {
   listenMemif(opts: MemifListenOptions): void;
   addMemifInterface(opts: MemifInterfaceOptions): number;   // returns the port number
   addAfPacketPort(opts: AfPacketPortOptions): number;      // returns the port number
+  addAfXdpPort(opts: AfXdpPortOptions): number;            // returns the port number
+  afXdpInfo(port: number): AfXdpInfo;                       // ENOENT: no afxdp port of that number
   removePort(port: number): void;                           // memif: disconnects the client too
   ports(): PortInfo[];
   workers(): WorkerInfo[];

@@ -36,6 +36,8 @@ Napi::Function SwitchWrap::Init(Napi::Env env) {
                          InstanceMethod<&SwitchWrap::ListenMemif>("listenMemif"),
                          InstanceMethod<&SwitchWrap::AddMemifInterface>("addMemifInterface"),
                          InstanceMethod<&SwitchWrap::AddAfPacketPort>("addAfPacketPort"),
+                         InstanceMethod<&SwitchWrap::AddAfXdpPort>("addAfXdpPort"),
+                         InstanceMethod<&SwitchWrap::AfXdpInfo>("afXdpInfo"),
                          InstanceMethod<&SwitchWrap::RemovePort>("removePort"),
                          InstanceMethod<&SwitchWrap::Ports>("ports"),
                          InstanceMethod<&SwitchWrap::Workers>("workers"),

@@ -25,6 +25,8 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   Napi::Value ListenMemif(const Napi::CallbackInfo& info);
   Napi::Value AddMemifInterface(const Napi::CallbackInfo& info);
   Napi::Value AddAfPacketPort(const Napi::CallbackInfo& info);
+  Napi::Value AddAfXdpPort(const Napi::CallbackInfo& info);  // afxdp_wrap.cc
+  Napi::Value AfXdpInfo(const Napi::CallbackInfo& info);     // afxdp_wrap.cc
   Napi::Value RemovePort(const Napi::CallbackInfo& info);
   Napi::Value Ports(const Napi::CallbackInfo& info);
   Napi::Value Workers(const Napi::CallbackInfo& info);
