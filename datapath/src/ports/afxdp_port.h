@@ -48,6 +48,15 @@
 //   used, so Open refuses an interface whose MTU needs more (EMSGSIZE,
 //   naming the afpacket port as the way to carry jumbo frames).
 //
+//   Checksum offload: a frame comes out of the XSK exactly as the wire
+//   would carry it, but a veth peer hands TCP/UDP frames on with the
+//   checksum left for "hardware" to fill (CHECKSUM_PARTIAL), and no XDP
+//   metadata says so.  Forwarded, such frames arrive with a bad checksum
+//   and are dropped by the receiving stack; so, as with Open vSwitch's
+//   AF_XDP ports, veths whose peers send through the switch need transmit
+//   checksum offload off on the peer (`ethtool -K <peer> tx off`).  NICs
+//   compute checksums before the wire and are not affected.
+//
 //   up() is the interface's link state (admin up with carrier), set by the
 //   switch's netlink monitor through SetLinkUp, and false for good once
 //   the interface is gone.
