@@ -40,8 +40,8 @@
 //   counted a drop.  For openflow, when the logic reports them: table 0's
 //   lookups and matched counters grew by exactly the frames sent, and the
 //   rules' n_packets (aggregate) too, so every frame matched a flow.  After
-//   an install, the logic reports exactly N flows added and one pass of N
-//   frames, one per flow, all reach the sink.
+//   an install, table_stats reports exactly N active flows and one pass of
+//   N frames, one per flow, all reach the sink.
 //
 // Output: one JSON figure per line on stdout ({bench, case, metric,
 // value, unit}, test/bench/harness.ts); progress on stderr.
@@ -222,39 +222,20 @@ class Rig {
   std::unique_ptr<msw::Fabric> fabric_;
 };
 
-// The instruction the logic's control text takes for "output to the sink":
-// the contract's `apply=` or, in builds that predate it, `actions=`.
-std::string OutputInstruction() {
-  static std::string instr;
-  if (!instr.empty()) return instr;
-  Rig probe("probe", "openflow", "");
-  std::string reply;
-  instr = " apply=output:" + std::to_string(kSinkPort);
-  if (!probe.Control("add priority=1 eth_type=0x806" + instr, &reply, true))
-    instr = " actions=output:" + std::to_string(kSinkPort);
-  return instr;
-}
+// The instruction of every flow: output to the sink (control-text.md).
+const std::string kOutputToSink = " apply=output:" + std::to_string(kSinkPort);
 
 // Runs the install 'calls' on 'rig'; returns how many flows table 0 holds
-// afterwards by the logic's own account: `table_stats` active=, or in
-// builds without it the add replies' "added N" summed.
+// afterwards by the logic's own account (`table_stats` active=).
 uint64_t Install(Rig& rig, const std::vector<std::string>& calls) {
-  uint64_t added = 0;
   std::string reply;
-  for (const std::string& c : calls) {
-    rig.Control(c, &reply);
-    const size_t at = reply.find("added");
-    if (at != std::string::npos) added += std::strtoull(reply.c_str() + at + 6, nullptr, 10);
-  }
-  if (rig.Control("table_stats", &reply, true)) {
-    auto sum = SumTokens(reply);
-    if (sum.count("active")) return sum["active"];
-  }
-  return added;
+  for (const std::string& c : calls) rig.Control(c, &reply);
+  rig.Control("table_stats", &reply);
+  return SumTokens(reply)["active"];
 }
 
 std::vector<std::string> InstallCalls(const FlowSet& fs, uint32_t per_call) {
-  const std::string instr = OutputInstruction();
+  const std::string& instr = kOutputToSink;
   std::vector<std::string> calls;
   std::string cur;
   for (size_t i = 0; i < fs.adds.size(); i++) {
