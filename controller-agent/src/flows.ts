@@ -22,9 +22,11 @@
 // barrier needs), so concurrent API requests are simply serialized.
 import {
   filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseAggregate, parseDump,
-  parseGroupDumpLine, parseGroupStatsLine, parseNativeError,
+  parseGroupDumpLine, parseGroupStatsLine, parseMeterDumpLine, parseMeterStatsLine, parseNativeError,
 } from '../../ovs-compat/src';
-import type { FlowMod, Group, GroupStats, NativeError, NativeFilter, NativeFlowEntry } from '../../ovs-compat/src';
+import type {
+  FlowMod, Group, GroupStats, Meter, MeterStats, NativeError, NativeFilter, NativeFlowEntry,
+} from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
 
 /** The result of one flow mod: done, or the OpenFlow error it got. */
@@ -151,6 +153,20 @@ export class SwitchFlows {
     return this.query('group_dump').split('\n').filter((l) => l.trim() !== '').map((l) => {
       const group = parseGroupDumpLine(l);
       return { group, stats: stats.get(group.groupId) };
+    });
+  }
+
+  /** Every meter by id, with its counters. */
+  meters(): { meter: Meter; stats?: MeterStats }[] {
+    this.check();
+    const lines = (cmd: string) => this.query(cmd).split('\n').filter((l) => l.trim() !== '');
+    const stats = new Map(lines('meter_stats').map((l) => {
+      const s = parseMeterStatsLine(l);
+      return [s.meterId, s] as const;
+    }));
+    return lines('meter_dump').map((l) => {
+      const meter = parseMeterDumpLine(l);
+      return { meter, stats: stats.get(meter.meterId) };
     });
   }
 

@@ -1,7 +1,8 @@
-// The REST API's flow and group operations (dumpFlows, addFlows,
-// modifyFlows, deleteFlows, dumpGroups, addGroup, modifyGroup, deleteGroups
-// of openapi/openapi.yaml): ovs-ofctl's add-flow(s), mod-flows, del-flows,
-// dump-flows and the group verbs over HTTP.
+// The REST API's flow, group and meter operations (dumpFlows, addFlows,
+// modifyFlows, deleteFlows; dumpGroups, addGroup, modifyGroup,
+// deleteGroups; dumpMeters, addMeter, modifyMeter, deleteMeters of
+// openapi/openapi.yaml): ovs-ofctl's add-flow(s), mod-flows, del-flows,
+// dump-flows and the group and meter verbs over HTTP.
 //
 // Design.  A request's flows are all parsed first (ovs-ofctl syntax or
 // JSON, flow-json.ts); a syntax error answers FLOW_SYNTAX naming the flow
@@ -18,9 +19,10 @@ import type { Daemon, RunningSwitch } from '../daemon';
 import { FlowControlError, NotOpenflowError, SwitchFlows } from '../flows';
 import type { ModResult } from '../flows';
 import {
-  formatActions, formatGroup, groupDelLine, groupModLine, NativeTranslationError, parseFlow, parseGroup, FlowSyntaxError, PORT_NAMES,
+  formatActions, formatGroup, formatMeter, groupDelLine, groupModLine, meterDelLine, meterModLine, NativeTranslationError,
+  parseFlow, parseGroup, parseMeter, FlowSyntaxError, PORT_NAMES,
 } from '../../../ovs-compat/src';
-import type { FlowMod, Group, GroupStats } from '../../../ovs-compat/src';
+import type { FlowMod, Group, GroupStats, Meter, MeterStats } from '../../../ovs-compat/src';
 import { translationError } from '../flows';
 import { ApiError } from './errors';
 import type { ApiErrorCode, FlowModFailure } from './errors';
@@ -62,7 +64,32 @@ function codeFor(f: FlowModFailure): ApiErrorCode {
   if (f.type === 'flow_mod_failed' && f.code === 'table_full') return 'TABLE_FULL';
   if (f.type === 'group_mod_failed' && f.code === 'group_exists') return 'GROUP_EXISTS';
   if (f.type === 'group_mod_failed' && f.code === 'unknown_group') return 'GROUP_NOT_FOUND';
+  if (f.type === 'meter_mod_failed' && f.code === 'meter_exists') return 'METER_EXISTS';
+  if (f.type === 'meter_mod_failed' && f.code === 'unknown_meter') return 'METER_NOT_FOUND';
   return 'FLOW_REFUSED';
+}
+
+const seconds = (ns: bigint): number => Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
+
+/** A meter as the API answers it. */
+function meterJson(m: Meter, stats?: MeterStats): Schemas['MeterEntry'] {
+  const lines = formatMeter(m);
+  return {
+    meterId: m.meterId,
+    flags: [...m.flags],
+    bands: m.bands.map((b, i) => ({
+      type: b.type, rate: b.rate, burstSize: b.burstSize, precLevel: b.precLevel,
+      ...(stats?.bands[i] !== undefined && { packets: Number(stats.bands[i].packets), bytes: Number(stats.bands[i].bytes) }),
+    })),
+    ...(stats !== undefined && { packets: Number(stats.packets), bytes: Number(stats.bytes), durationSeconds: seconds(stats.durationNs) }),
+    meter: `meter=${m.meterId},${m.flags.map((f) => `${f},`).join('')}band=${m.bands.map((b) => {
+      let s = `type=${b.type},rate=${b.rate}`;
+      if (m.flags.includes('burst')) s += `,burst_size=${b.burstSize}`;
+      if (b.type === 'dscp_remark') s += `,prec_level=${b.precLevel}`;
+      return s;
+    }).join(',')}`,
+    text: lines.join('\n'),
+  };
 }
 
 /** A group as the API answers it. */
@@ -79,7 +106,7 @@ function groupJson(g: Group, stats?: GroupStats): Schemas['GroupEntry'] {
     ...(stats !== undefined && {
       packets: Number(stats.packets),
       bytes: Number(stats.bytes),
-      durationSeconds: Number(stats.durationNs / 1_000_000_000n) + Number(stats.durationNs % 1_000_000_000n) / 1e9,
+      durationSeconds: seconds(stats.durationNs),
     }),
     group: formatGroup(g),
     text: ` ${formatGroup(g)}`,
@@ -205,23 +232,23 @@ export class FlowHandlers {
     }
   }
 
-  // Applies one group mod line; its refusal answers as a flow mod's does.
-  private applyGroup(name: string, line: () => string): void {
+  // Applies one group or meter mod line; its refusal answers as a flow mod's does.
+  private applyGroup(name: string, line: () => string, field = 'body.group'): void {
     let text: string;
     try {
       text = line();
     } catch (e) {
       if (!(e instanceof NativeTranslationError)) throw e;
-      appliedOrThrow([{ ok: false, error: translationError(e) }], () => 'body.group');
+      appliedOrThrow([{ ok: false, error: translationError(e) }], () => field);
       return;
     }
     let result: ModResult;
     try {
       result = this.flowsOf(name).applyOne(text);
     } catch (e) {
-      throw flowsError(e, 'body.group');
+      throw flowsError(e, field);
     }
-    appliedOrThrow([result], () => 'body.group');
+    appliedOrThrow([result], () => field);
   }
 
   async dumpGroups(req: Req<unknown, { group_id?: string; format?: 'json' | 'text' }>, reply: FastifyReply): Promise<unknown> {
@@ -257,8 +284,56 @@ export class FlowHandlers {
 
   async deleteGroups(req: Req<unknown, { group_id?: string }>, reply: FastifyReply): Promise<void> {
     const id = req.query.group_id === undefined || req.query.group_id === 'all' ? 'all' : Number(req.query.group_id);
-    this.applyGroup(req.params.name, () => groupDelLine(id));
+    this.applyGroup(req.params.name, () => groupDelLine(id), 'querystring.group_id');
     req.log.info({ event: 'groups-deleted', switch: req.params.name, group: id }, `${req.params.name}: group ${id} deleted`);
+    reply.code(204).send();
+  }
+
+  private parseMeterBody(text: string): Meter {
+    try {
+      return parseMeter(text);
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw new ApiError('METER_SYNTAX', `body.meter: ${e.message}`, 'body.meter', { token: e.token });
+      throw e;
+    }
+  }
+
+  async dumpMeters(req: Req<unknown, { meter_id?: string; format?: 'json' | 'text' }>, reply: FastifyReply): Promise<unknown> {
+    let meters;
+    try {
+      meters = this.flowsOf(req.params.name).meters();
+    } catch (e) {
+      throw flowsError(e, 'querystring');
+    }
+    const id = req.query.meter_id;
+    const json = meters.filter((m) => id === undefined || id === 'all' || m.meter.meterId === Number(id)).map((m) => meterJson(m.meter, m.stats));
+    if (req.query.format === 'text') {
+      reply.type('text/plain; charset=utf-8');
+      return ['OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):', ...json.map((m) => m.text)].map((l) => `${l}\n`).join('');
+    }
+    return { meters: json };
+  }
+
+  async addMeter(req: Req<Schemas['MeterRequest']>, reply: FastifyReply): Promise<Schemas['MeterEntry']> {
+    const m = this.parseMeterBody(req.body.meter);
+    this.applyGroup(req.params.name, () => meterModLine('meter_add', m), 'body.meter');
+    req.log.info({ event: 'meter-added', switch: req.params.name, meter: m.meterId }, `${req.params.name}: meter ${m.meterId} added`);
+    reply.code(201);
+    return meterJson(m);
+  }
+
+  async modifyMeter(req: Req<Schemas['MeterRequest']>): Promise<Schemas['MeterEntry']> {
+    const m = this.parseMeterBody(req.body.meter);
+    this.applyGroup(req.params.name, () => meterModLine('meter_mod', m), 'body.meter');
+    req.log.info({ event: 'meter-modified', switch: req.params.name, meter: m.meterId }, `${req.params.name}: meter ${m.meterId} modified`);
+    return meterJson(m);
+  }
+
+  async deleteMeters(req: Req<unknown, { meter_id?: string }>, reply: FastifyReply): Promise<void> {
+    const id = req.query.meter_id === undefined || req.query.meter_id === 'all' ? 'all' : Number(req.query.meter_id);
+    if (id === 0) throw new ApiError('VALIDATION_FAILED', 'querystring.meter_id: meter ids start at 1', 'querystring.meter_id');
+    this.applyGroup(req.params.name, () => meterDelLine(id), 'querystring.meter_id');
+    req.log.info({ event: 'meters-deleted', switch: req.params.name, meter: id }, `${req.params.name}: meter ${id} deleted`);
     reply.code(204).send();
   }
 }

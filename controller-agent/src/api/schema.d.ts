@@ -259,6 +259,29 @@ export interface paths {
         patch: operations["modifyGroup"];
         trace?: never;
     };
+    "/switches/{name}/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        /** The switch's meters (ovs-ofctl dump-meters) */
+        get: operations["dumpMeters"];
+        put?: never;
+        /** Add a meter (ovs-ofctl add-meter) */
+        post: operations["addMeter"];
+        /** Delete a meter, or every meter (ovs-ofctl del-meters); flows that use a deleted meter are deleted with it */
+        delete: operations["deleteMeters"];
+        options?: never;
+        head?: never;
+        /** Replace a meter's flags and bands (ovs-ofctl mod-meter); its flows stay */
+        patch: operations["modifyMeter"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -267,7 +290,7 @@ export interface components {
          * @description The registry of error codes; see x-mswitch-error-codes for each one's HTTP status
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "GROUP_SYNTAX" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "GROUP_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "GROUP_EXISTS" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "GROUP_SYNTAX" | "METER_SYNTAX" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "GROUP_NOT_FOUND" | "METER_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "GROUP_EXISTS" | "METER_EXISTS" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
         Error: {
             statusCode: number;
             code: components["schemas"]["ErrorCode"];
@@ -492,6 +515,34 @@ export interface components {
             /** @description the ovs-ofctl dump-groups line */
             text: string;
         };
+        MeterRequest: {
+            /** @description A meter in ovs-ofctl syntax (meter=1,kbps,band=type=drop,rate=1000) */
+            meter: string;
+        };
+        MeterBand: {
+            /** @enum {string} */
+            type: "drop" | "dscp_remark";
+            /** @description kbps or packets per second, as the meter says */
+            rate: number;
+            burstSize: number;
+            precLevel: number;
+            /** @description packets the band applied to */
+            packets?: number;
+            bytes?: number;
+        };
+        MeterEntry: {
+            meterId: number;
+            flags: ("kbps" | "pktps" | "burst" | "stats")[];
+            bands: components["schemas"]["MeterBand"][];
+            /** @description packets the meter saw */
+            packets?: number;
+            bytes?: number;
+            durationSeconds?: number;
+            /** @description the meter in ovs-ofctl add-meter syntax */
+            meter: string;
+            /** @description the ovs-ofctl dump-meters lines of the meter */
+            text: string;
+        };
     };
     responses: {
         /** @description Invalid request */
@@ -579,6 +630,8 @@ export interface components {
         FlowPriority: string;
         /** @description one group (0..4294967040); absent or all means every group */
         GroupId: string;
+        /** @description one meter (1..4294901760); absent or all means every meter */
+        MeterId: string;
         /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
         FlowFormat: "json" | "text";
     };
@@ -1240,6 +1293,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GroupEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    dumpMeters: {
+        parameters: {
+            query?: {
+                /** @description one meter (1..4294901760); absent or all means every meter */
+                meter_id?: components["parameters"]["MeterId"];
+                /** @description json (default), or text - exactly what ovs-ofctl dump-flows prints, one flow a line */
+                format?: components["parameters"]["FlowFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meters by id, with their counters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        meters: components["schemas"]["MeterEntry"][];
+                    };
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    addMeter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterRequest"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteMeters: {
+        parameters: {
+            query?: {
+                /** @description one meter (1..4294901760); absent or all means every meter */
+                meter_id?: components["parameters"]["MeterId"];
+            };
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (deleting a meter that does not exist is no error, as in OpenFlow) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    modifyMeter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterRequest"];
+            };
+        };
+        responses: {
+            /** @description Modified */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];

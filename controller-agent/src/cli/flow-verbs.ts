@@ -7,6 +7,7 @@
 //   del-flows BR [FLOW] [--strict]   no FLOW deletes every flow
 //   dump-flows BR [FLOW] [--strict]  printed exactly as ovs-ofctl dump-flows prints
 //   add-group BR GROUP, mod-group BR GROUP, del-groups BR [group_id=G], dump-groups BR [group_id=G]
+//   add-meter BR METER, mod-meter BR METER, del-meters BR [meter=M], dump-meters BR [meter=M]
 //
 // add-flows reads the whole file first, so a syntax error names its line
 // and nothing is sent; then it sends the flows in requests under the API's
@@ -18,7 +19,7 @@ import { readFileSync } from 'fs';
 
 import type { Command } from 'commander';
 
-import { FlowSyntaxError, parseFlows, parseGroupFilter } from '../../../ovs-compat/src';
+import { FlowSyntaxError, parseFlows, parseGroupFilter, parseMeterFilter } from '../../../ovs-compat/src';
 import type { components } from '../api/schema';
 import { ApiCallError } from './client';
 import type { ApiClient } from './client';
@@ -178,5 +179,41 @@ export function registerFlowVerbs(kit: VerbKit): void {
     .action(async (bridge: string, group: string | undefined, flags: Common) => setExit(await run('dump-groups', flags, async (api) => {
       const q = groupQuery(group);
       return api.call<string>('GET', groupsPath(bridge, `${q === '' ? '?' : `${q}&`}format=text`));
+    })));
+
+  const metersPath = (bridge: string, query = ''): string => `/switches/${encodeURIComponent(bridge)}/meters${query}`;
+  // del-meters / dump-meters take `meter=M` (or nothing: every meter).
+  const meterQuery = (text: string | undefined): string => {
+    let id: number | 'all';
+    try {
+      id = parseMeterFilter(text);
+    } catch (e) {
+      throw kit.usageError((e as Error).message);
+    }
+    return id === 'all' ? '' : `?meter_id=${id}`;
+  };
+
+  verb('add-meter <bridge> <meter>', 'add a meter (meter=1,kbps,band=type=drop,rate=1000)')
+    .action(async (bridge: string, meter: string, flags: Common) => setExit(await run('add-meter', flags, async (api) => {
+      await api.call('POST', metersPath(bridge), { meter });
+      return undefined;
+    })));
+
+  verb('mod-meter <bridge> <meter>', 'replace the flags and bands of a meter')
+    .action(async (bridge: string, meter: string, flags: Common) => setExit(await run('mod-meter', flags, async (api) => {
+      await api.call('PATCH', metersPath(bridge), { meter });
+      return undefined;
+    })));
+
+  verb('del-meters <bridge> [meter]', 'delete meter=M, or every meter; their flows go with them')
+    .action(async (bridge: string, meter: string | undefined, flags: Common) => setExit(await run('del-meters', flags, async (api) => {
+      await api.call('DELETE', metersPath(bridge, meterQuery(meter)));
+      return undefined;
+    })));
+
+  verb('dump-meters <bridge> [meter]', 'print meter=M, or every meter, as ovs-ofctl dump-meters does')
+    .action(async (bridge: string, meter: string | undefined, flags: Common) => setExit(await run('dump-meters', flags, async (api) => {
+      const q = meterQuery(meter);
+      return api.call<string>('GET', metersPath(bridge, `${q === '' ? '?' : `${q}&`}format=text`));
     })));
 }

@@ -119,4 +119,46 @@ describe('mswitch flow verbs', function () {
     await ok('add-flows', 'of0', file);
     expect((await ok('dump-flows', 'of0')).split('\n')).to.have.length(1500);
   });
+
+  it('add-group, mod-group, dump-groups and del-groups', async () => {
+    await ok('add-group', 'of0', 'group_id=1,type=all,bucket=output:1,bucket=output:2');
+    await ok('add-group', 'of0', 'group_id=2,type=select,bucket=weight:2,actions=output:3');
+    expect(await ok('dump-groups', 'of0')).to.equal([
+      'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):',
+      ' group_id=1,type=all,bucket=actions=output:1,bucket=actions=output:2',
+      ' group_id=2,type=select,bucket=weight:2,actions=output:3',
+    ].join('\n'));
+    const dup = await mswitch('add-group', 'of0', 'group_id=1,type=all');
+    expect(dup.code).to.equal(1);
+    expect(dup.stderr).to.match(/group_mod_failed\.group_exists: .*\(GROUP_EXISTS\)$/);
+    await ok('mod-group', 'of0', 'group_id=1,type=indirect,bucket=output:4');
+    expect(await ok('dump-groups', 'of0', 'group_id=1')).to.equal('OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=1,type=indirect,bucket=actions=output:4');
+    await ok('del-groups', 'of0', 'group_id=1');
+    expect((await ok('dump-groups', 'of0')).split('\n')).to.have.length(2);
+    await ok('del-groups', 'of0');
+    expect(await ok('dump-groups', 'of0')).to.equal('OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):');
+    const usage = await mswitch('del-groups', 'of0', '7');
+    expect(usage.code).to.equal(2);
+  });
+
+  it('add-meter, mod-meter, dump-meters and del-meters', async () => {
+    await ok('add-meter', 'of0', 'meter=1,kbps,band=type=drop,rate=1000');
+    await ok('add-meter', 'of0', 'meter=2 pktps burst bands=type=drop rate=10 burst_size=3');
+    expect(await ok('dump-meters', 'of0')).to.equal([
+      'OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):',
+      'meter=1 kbps bands=',
+      'type=drop rate=1000',
+      'meter=2 pktps burst bands=',
+      'type=drop rate=10 burst_size=3',
+    ].join('\n'));
+    const dup = await mswitch('add-meter', 'of0', 'meter=1,kbps,band=type=drop,rate=5');
+    expect(dup.code).to.equal(1);
+    expect(dup.stderr).to.match(/meter_mod_failed\.meter_exists: .*\(METER_EXISTS\)$/);
+    await ok('mod-meter', 'of0', 'meter=1,kbps,band=type=drop,rate=2000');
+    expect(await ok('dump-meters', 'of0', 'meter=1')).to.equal('OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):\nmeter=1 kbps bands=\ntype=drop rate=2000');
+    await ok('del-meters', 'of0', 'meter=1');
+    await ok('del-meters', 'of0');
+    expect(await ok('dump-meters', 'of0')).to.equal('OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):');
+    expect((await mswitch('dump-meters', 'of0', 'meter=0')).code).to.equal(2);
+  });
 });

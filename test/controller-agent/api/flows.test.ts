@@ -315,4 +315,69 @@ describe('REST API: flows', function () {
       expect((await dump())[0]).to.include({ packets: 21, bytes: 21 * 80 });
     });
   });
+
+  describe('meters', () => {
+    const meters = async (): Promise<any[]> => {
+      const r = await call({ method: 'GET', url: '/switches/of0/meters' });
+      expect(r.status, r.text).to.equal(200);
+      return r.json.meters;
+    };
+
+    it('adds, modifies, dumps and deletes meters; refusals carry their OpenFlow error', async () => {
+      const a = await call({ method: 'POST', url: '/switches/of0/meters', body: { meter: 'meter=1,kbps,burst,band=type=drop,rate=1000,burst_size=64' } });
+      expect(a.status, a.text).to.equal(201);
+      expect(a.json).to.deep.include({ meterId: 1, flags: ['kbps', 'burst'], meter: 'meter=1,kbps,burst,band=type=drop,rate=1000,burst_size=64' });
+      const dup = await call({ method: 'POST', url: '/switches/of0/meters', body: { meter: 'meter=1,kbps,band=type=drop,rate=5' } });
+      expect(dup.status).to.equal(409);
+      expect(dup.json.code).to.equal('METER_EXISTS');
+      expect(dup.json.failures[0]).to.include({ type: 'meter_mod_failed', code: 'meter_exists', typeNumber: 12, codeNumber: 1 });
+      const missing = await call({ method: 'PATCH', url: '/switches/of0/meters', body: { meter: 'meter=9,kbps,band=type=drop,rate=5' } });
+      expect(missing.status).to.equal(404);
+      expect(missing.json.code).to.equal('METER_NOT_FOUND');
+      const syntax = await call({ method: 'POST', url: '/switches/of0/meters', body: { meter: 'meter=2,band=type=drop,rate=5' } });
+      expect(syntax.status).to.equal(400);
+      expect(syntax.json.code).to.equal('METER_SYNTAX');
+      const zero = await call({ method: 'POST', url: '/switches/of0/meters', body: { meter: 'meter=2,kbps,band=type=drop,rate=0' } });
+      expect(zero.status).to.equal(400);
+      expect(zero.json.failures[0]).to.include({ type: 'meter_mod_failed', code: 'bad_rate' });
+
+      expect((await call({ method: 'PATCH', url: '/switches/of0/meters', body: { meter: 'meter=1,pktps,band=type=dscp_remark,rate=10,prec_level=2' } })).status).to.equal(200);
+      const [m] = await meters();
+      expect(m).to.deep.include({ meterId: 1, flags: ['pktps'], packets: 0, bytes: 0 });
+      expect(m.bands).to.deep.equal([{ type: 'dscp_remark', rate: 10, burstSize: 0, precLevel: 2, packets: 0, bytes: 0 }]);
+      const text = await call({ method: 'GET', url: '/switches/of0/meters?format=text' });
+      expect(text.text).to.equal('OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):\nmeter=1 pktps bands=\ntype=dscp_remark rate=10 prec_level=2\n');
+
+      expect((await post({ flow: 'priority=1,actions=meter:1,output:2' })).status).to.equal(201);
+      expect((await call({ method: 'DELETE', url: '/switches/of0/meters?meter_id=1' })).status).to.equal(204);
+      expect(await meters()).to.deep.equal([]);
+      expect(await dump(), 'the flow went with its meter').to.deep.equal([]);
+    });
+
+    it('a meter drops above its rate: every frame is either delivered or counted by the band', async () => {
+      for (const id of [1, 2]) {
+        const r = await call({ method: 'POST', url: '/switches/of0/ports', body: { type: 'memif', id, port: id } });
+        expect(r.status, r.text).to.equal(201);
+      }
+      const socket = join(rig!.rundir, 'of0.memif');
+      const [a, b] = [1, 2].map((id) => {
+        const cl = new MemifClient({ socket, id, name: `meters-${id}` });
+        clients.push(cl);
+        return cl;
+      });
+      await waitForAsync(async () => (await call({ method: 'GET', url: '/switches/of0/ports' })).json.ports.every((x: { up: boolean }) => x.up),
+        { what: 'two ports up', timeoutMs: 20_000 });
+      // 10 packets a second with a burst of 5: 200 frames sent at once cannot all pass.
+      expect((await call({ method: 'POST', url: '/switches/of0/meters', body: { meter: 'meter=3,pktps,burst,stats,band=type=drop,rate=10,burst_size=5' } })).status).to.equal(201);
+      expect((await post({ flow: 'priority=5,in_port=1,actions=meter:3,output:2' })).status).to.equal(201);
+      const frames = Array.from({ length: 200 }, (_, i) => frame(mac(9), mac(1), 64, i));
+      sendAll(a, frames, 20_000);
+      const got = drain(b, 1000);
+      expect(got.length).to.be.greaterThan(0);
+      expect(got.length).to.be.below(100);
+      await waitForAsync(async () => (await meters())[0]?.packets === frames.length, { what: 'the meter counters', timeoutMs: 20_000 });
+      const [m] = await meters();
+      expect(m.bands[0].packets, 'dropped by the band').to.equal(frames.length - got.length);
+    });
+  });
 });
