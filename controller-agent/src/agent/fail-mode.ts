@@ -1,0 +1,131 @@
+// Fail modes: what a bridge does while none of its controllers is
+// connected (DESIGN.md "Fail modes", issue 4 section 4).
+//
+// What?  `secure`: nothing changes; the flow tables keep their flows
+// (which still time out) and forward by them alone.  `standalone`: once no
+// controller has been connected for the fail window, the bridge behaves as
+// an l2-learning switch; when a controller connects again it hands back to
+// the flow tables, with every flow the controllers installed intact.
+//
+// Design.  Swapping the switch's logic to `l2-learning` would destroy the
+// `openflow` logic instance and every flow in it, so standalone is done
+// inside the flow tables instead, the way Open vSwitch's fail-open does
+// it: one catch-all flow in table 0 at the highest priority (65535) whose
+// only action is NORMAL (the logic's built-in l2-learning), tagged with
+// the reserved cookie FALLBACK_COOKIE so it is recognisable in dumps and
+// removed exactly (strict delete by table, priority, empty match and that
+// cookie).  It overrides every other flow while it is there, as a learning
+// switch would.  Unlike Open vSwitch's hidden fail-open flow, ours is an
+// ordinary flow: ovs-ofctl dump-flows shows it while the bridge is in
+// fallback.  If a flow already holds that exact slot (table 0, priority
+// 65535, empty match) we leave it alone and say so in the log rather than
+// replace a controller's flow.  Fail modes apply only to a bridge with
+// controllers configured (targets or listeners): a bridge driven by the
+// REST API alone is never changed behind its user's back.
+//
+// Thread-safety: JS thread only.
+
+import { emptyFilterFlow } from '../../../ovs-compat/src';
+import type { SwitchFlows } from '../flows';
+import type { Logger } from '../log';
+
+export type FailMode = 'secure' | 'standalone';
+export const FAIL_MODES: readonly FailMode[] = ['secure', 'standalone'];
+
+/** "MSWSTAND" in ASCII: the cookie of the standalone fallback flow. */
+export const FALLBACK_COOKIE = 0x4d53575354414e44n;
+export const FALLBACK_PRIORITY = 65535;
+const ALL_ONES = 0xffffffffffffffffn;
+
+export interface FailModeOptions {
+  bridge: string;
+  mode: FailMode;
+  /** How long without any connected controller before standalone takes over. */
+  windowMs: number;
+  /** False: no controller is configured and fail modes do not apply. */
+  hasControllers: boolean;
+  flows: Pick<SwitchFlows, 'apply' | 'dump'>;
+  log: Logger;
+}
+
+export class FailModeController {
+  private timer: NodeJS.Timeout | undefined;
+  private connected = 0;
+  /** True while the fallback flow is installed. */
+  fallback = false;
+
+  constructor(private readonly o: FailModeOptions) {}
+
+  /** Starts the window: at start no controller is connected yet. */
+  start(): void {
+    this.arm();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  sessionsChanged(connected: number): void {
+    this.connected = connected;
+    if (connected > 0) {
+      this.stop();
+      if (this.fallback) this.leave();
+    } else {
+      this.arm();
+    }
+  }
+
+  private arm(): void {
+    if (this.o.mode !== 'standalone' || !this.o.hasControllers || this.timer !== undefined || this.fallback || this.connected > 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.connected === 0) this.enter();
+    }, this.o.windowMs);
+    this.timer.unref();
+  }
+
+  private slotFlow(): ReturnType<typeof emptyFilterFlow> {
+    const flow = emptyFilterFlow();
+    flow.table = 0;
+    flow.priority = FALLBACK_PRIORITY;
+    return flow;
+  }
+
+  private enter(): void {
+    const { bridge, log } = this.o;
+    try {
+      const holder = this.o.flows.dump({ flow: this.slotFlow(), strict: true });
+      if (holder.length > 0 && holder[0].flow.cookie !== FALLBACK_COOKIE) {
+        log.warn({ event: 'fail-standalone-blocked', switch: bridge },
+          `${bridge}: no controller for ${this.o.windowMs} ms, but a flow already holds table 0 priority ${FALLBACK_PRIORITY} with an empty match: standalone fallback not installed`);
+        return;
+      }
+      const flow = this.slotFlow();
+      flow.cookie = FALLBACK_COOKIE;
+      flow.instructions = { apply: [{ type: 'output', port: 0xfffffffa }], clearActions: false };
+      const [r] = this.o.flows.apply([{ command: 'add', flow }]);
+      if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
+      this.fallback = true;
+      log.warn({ event: 'fail-standalone', switch: bridge, windowMs: this.o.windowMs },
+        `${bridge}: no controller for ${this.o.windowMs} ms: standalone fallback, forwarding as a learning switch (NORMAL) until a controller connects`);
+    } catch (e) {
+      log.error({ event: 'fail-standalone-error', switch: bridge, err: e }, `${bridge}: cannot enter standalone fallback: ${(e as Error).message}`);
+    }
+  }
+
+  private leave(): void {
+    const { bridge, log } = this.o;
+    try {
+      const flow = this.slotFlow();
+      flow.cookie = FALLBACK_COOKIE;
+      flow.cookieMask = ALL_ONES;
+      const [r] = this.o.flows.apply([{ command: 'del', strict: true, flow }]);
+      if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
+      this.fallback = false;
+      log.info({ event: 'fail-handback', switch: bridge }, `${bridge}: a controller connected: standalone fallback removed, the flow tables forward again`);
+    } catch (e) {
+      log.error({ event: 'fail-handback-error', switch: bridge, err: e }, `${bridge}: cannot leave standalone fallback: ${(e as Error).message}`);
+    }
+  }
+}

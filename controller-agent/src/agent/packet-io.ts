@@ -1,0 +1,164 @@
+// Packets between the switch and its controllers: PACKET_IN from the
+// switch's controller queue, PACKET_OUT through the `openflow` logic.
+//
+// What?  PacketInPump drains the controller queue (datapath.ts
+// readControllerQueue: frames the logic's `output:controller` actions
+// sent) into PACKET_IN messages.  packetOut() runs a PACKET_OUT's actions
+// with the logic's `packet_out` command (control-text.md) and transmits
+// the frames its reply lists with sendFrames; packet-ins the actions ask
+// for (output:CONTROLLER, or output:TABLE reaching a controller flow) go
+// back to the controllers like any other.
+//
+// Design.  We never buffer: every PACKET_IN carries buffer_id OFP_NO_BUFFER
+// and the packet as the logic cut it to the action's max_len (Open vSwitch
+// does the same), so a PACKET_OUT or FLOW_MOD naming a buffer gets
+// OFPBRC_BUFFER_UNKNOWN.  The packet-in's match is in_port, and metadata
+// when the pipeline set it (what OpenFlow 1.3.5 section 7.4.1 asks a
+// switch to include that it can).  The pump reads in batches and re-arms
+// the queue's wake-up by reading until a batch comes back short, as the
+// addon's contract asks.
+//
+// Thread-safety: JS thread only; the queue itself is filled by the
+// datapath's workers and read here through the addon.
+
+import { fullMask, NativeTranslationError, nativeActions, parseNativeError, OFPP_ANY, OFPP_CONTROLLER } from '../../../ovs-compat/src';
+import type { FieldMatch } from '../../../ovs-compat/src';
+import type { ControllerPacket, NativeSwitch, OutFrame } from '../datapath';
+import { OFP_NO_BUFFER, OpenFlowError } from '../openflow';
+import type { MessageOf } from '../openflow';
+import { ofErrorOf, toFlowActions } from './flow-mods';
+import type { AsyncMessage } from './types';
+
+/** Entries taken from the controller queue per read. */
+const READ_BATCH = 256;
+const OFPR_REASONS: Readonly<Record<string, number>> = { no_match: 0, action: 1, invalid_ttl: 2 };
+
+export type PacketInSink = (m: AsyncMessage) => void;
+
+export function packetInMatch(inPort: number, metadata: bigint): FieldMatch[] {
+  const match: FieldMatch[] = [{ field: 'in_port', value: BigInt(inPort), mask: fullMask(32) }];
+  if (metadata !== 0n) match.push({ field: 'metadata', value: metadata, mask: fullMask(64) });
+  return match;
+}
+
+function toPacketIn(p: ControllerPacket): AsyncMessage {
+  return {
+    type: 'OFPT_PACKET_IN',
+    bufferId: OFP_NO_BUFFER,
+    totalLen: p.totalLen,
+    reason: p.reason,
+    tableId: p.tableId,
+    cookie: p.cookie,
+    match: packetInMatch(p.inPort, p.metadata),
+    data: p.data,
+  };
+}
+
+export class PacketInPump {
+  private running = false;
+  /** Packet-ins handed to the sink since start. */
+  sent = 0;
+
+  constructor(private readonly sw: Pick<NativeSwitch, 'onControllerQueue' | 'readControllerQueue'>, private readonly sink: PacketInSink) {}
+
+  start(): void {
+    this.running = true;
+    this.sw.onControllerQueue(() => this.drain());
+  }
+
+  /** Reads until the queue is empty (which re-arms the wake-up). */
+  drain(): void {
+    if (!this.running) return;
+    for (;;) {
+      const batch = this.sw.readControllerQueue(READ_BATCH);
+      for (const p of batch) {
+        this.sink(toPacketIn(p));
+        this.sent++;
+      }
+      if (batch.length < READ_BATCH) return;
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    this.sw.onControllerQueue(null);
+  }
+}
+
+/** What the logic's packet_out reply asked for. */
+export interface PacketOutResult {
+  frames: OutFrame[];
+  packetIns: AsyncMessage[];
+}
+
+function keyValues(line: string): Map<string, string> {
+  return new Map(line.trim().split(/\s+/).slice(1).map((t) => {
+    const eq = t.indexOf('=');
+    return [t.slice(0, eq), t.slice(eq + 1)] as [string, string];
+  }));
+}
+
+/** Reads a `packet_out` reply (control-text.md "Queries": the trace step lines). */
+export function parsePacketOutReply(reply: string, inPort: number | undefined): PacketOutResult {
+  const out: PacketOutResult = { frames: [], packetIns: [] };
+  for (const line of reply.split('\n')) {
+    const kind = line.trim().split(/\s+/)[0];
+    if (kind === 'output') {
+      const kv = keyValues(line);
+      const data = Buffer.from(kv.get('hex') ?? '', 'hex');
+      const port = kv.get('port') ?? '';
+      if (port === 'flood') out.frames.push({ port: 'flood', data, ...(inPort !== undefined && { exceptPort: inPort }) });
+      else if (/^\d+$/.test(port)) out.frames.push({ port: Number(port), data });
+      else throw new Error(`packet_out: output to "${port}" cannot be sent: ${line}`);
+    } else if (kind === 'packet_in') {
+      const kv = keyValues(line);
+      const data = Buffer.from(kv.get('hex') ?? '', 'hex');
+      out.packetIns.push({
+        type: 'OFPT_PACKET_IN',
+        bufferId: OFP_NO_BUFFER,
+        totalLen: Number(kv.get('total_len') ?? data.length),
+        reason: OFPR_REASONS[kv.get('reason') ?? 'action'] ?? 1,
+        tableId: Number(kv.get('table') ?? 0),
+        cookie: BigInt(kv.get('cookie') ?? 0),
+        match: packetInMatch(Number(kv.get('in_port') ?? 0), BigInt(kv.get('metadata') ?? 0)),
+        data,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs PACKET_OUT 'm' (OpenFlow 1.3.5 section 7.3.7) through the logic and
+ * sends what it outputs; returns the packet-ins to send to the controllers.
+ */
+export function packetOut(sw: Pick<NativeSwitch, 'logicControl' | 'sendFrames' | 'ports'>, m: MessageOf<'OFPT_PACKET_OUT'>): AsyncMessage[] {
+  if (m.bufferId !== OFP_NO_BUFFER) throw new OpenFlowError('OFPBRC_BUFFER_UNKNOWN', `buffer ${m.bufferId}: this switch buffers no packets`);
+  if (m.data.length < 14) throw new OpenFlowError('OFPBRC_BAD_PACKET', `packet of ${m.data.length} bytes is shorter than an Ethernet header`);
+  // A packet from the controller (or from no port: 1.0's OFPP_NONE) has no switch port to come from.
+  const fromController = m.inPort === OFPP_CONTROLLER || m.inPort === OFPP_ANY;
+  if (!fromController && !sw.ports().some((p) => p.index === m.inPort)) {
+    throw new OpenFlowError('OFPBRC_BAD_PORT', `in_port ${m.inPort} is not a port of this switch`);
+  }
+  let actions: string;
+  try {
+    actions = nativeActions(toFlowActions(m.actions, []));
+  } catch (e) {
+    if (e instanceof NativeTranslationError) throw ofErrorOf({ type: e.type, code: e.ofCode, typeNumber: 0, codeNumber: 0, message: e.message });
+    throw e;
+  }
+  let reply: string;
+  try {
+    reply = sw.logicControl(`packet_out in_port=${fromController ? 'controller' : m.inPort} actions=${actions} hex=${m.data.toString('hex')}`);
+  } catch (e) {
+    const err = parseNativeError((e as Error).message);
+    if (err !== undefined) throw ofErrorOf(err);
+    throw new OpenFlowError('OFPBRC_EPERM', `packet_out: ${(e as Error).message}`);
+  }
+  const result = parsePacketOutReply(reply, fromController ? undefined : m.inPort);
+  // A port may have gone between the logic's answer and now; send to those that remain.
+  const ports = new Set(sw.ports().map((p) => p.index));
+  const frames = result.frames.filter((f) => f.port === 'flood' || ports.has(f.port));
+  if (frames.length > 0) sw.sendFrames(frames);
+  return result.packetIns;
+}
