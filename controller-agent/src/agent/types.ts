@@ -118,8 +118,10 @@ export interface ControllerManagerOptions {
   protocols: number[];
   /** Idle time before an ECHO_REQUEST; as long again without any message closes. Default 5000. */
   inactivityProbeMs?: number;
-  /** Reconnect backoff cap for active targets. Default 8000 (backoff starts at 1000 and doubles). */
+  /** Reconnect backoff cap for active targets. Default 8000. */
   maxBackoffMs?: number;
+  /** First reconnect delay, doubled after each failure up to maxBackoffMs. Default 1000. */
+  minBackoffMs?: number;
   /** Packet-ins per second per session (burst: the same number). 0 or undefined: unlimited. */
   packetInRate?: number;
   /** Needed when a target or listener is ssl:/pssl:. */
