@@ -10,6 +10,8 @@ import {
 } from './config-check';
 import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
 import type { FabricMode } from './datapath';
+import { LINUX_PORT_TYPES } from './linux-ports';
+import type { LinuxPortSpec } from './linux-ports';
 
 export interface MemifInterfaceFileConfig {
   id: number;
@@ -37,6 +39,7 @@ export interface SwitchFileConfig {
   idlePolls?: number;
   idleSpinUs?: number;
   memif?: MemifFileConfig;
+  ports?: LinuxPortSpec[];   // Linux ports (afxdp, afpacket, tap), attached at start in this order
 }
 
 export interface ApiFileConfig {
@@ -53,7 +56,8 @@ export interface FileConfig {
 
 const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
 const API_KEYS = ['listen', 'token'] as const;
-const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif'] as const;
+const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports'] as const;
+const PORT_KEYS = ['ifname', 'type', 'name', 'port', 'worker', 'mac', 'mtu', 'up'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
 const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
 
@@ -75,6 +79,29 @@ function parseInterface(value: unknown, path: string): MemifInterfaceFileConfig 
     secret: opt(o, 'secret', path, checkSecret),
     worker: opt(o, 'worker', path, (v, k) => checkInt(v, k, 0, LIMITS.workersMax - 1)),
   };
+}
+
+// One entry of switches[i].ports: an interface to attach (type detected,
+// or afxdp / afpacket) or a TAP to create (type tap, ifname optional).
+function parseLinuxPort(value: unknown, path: string): LinuxPortSpec {
+  const o = checkObject(value, path, PORT_KEYS);
+  const spec: LinuxPortSpec = {
+    ifname: opt(o, 'ifname', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.ifname, what: 'an interface name (1..15 characters, no / or space)' })),
+    type: opt(o, 'type', path, (v, k) => checkEnum(v, k, LINUX_PORT_TYPES)),
+    name: opt(o, 'name', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.port, what: 'a port name (1..31 of A-Z a-z 0-9 _ . : -)' })),
+    port: opt(o, 'port', path, (v, k) => checkInt(v, k, 1, LIMITS.portMax)),
+    worker: opt(o, 'worker', path, (v, k) => checkInt(v, k, 0, LIMITS.workersMax - 1)),
+    mac: opt(o, 'mac', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.mac, what: 'a MAC address aa:bb:cc:dd:ee:ff' })),
+    mtu: opt(o, 'mtu', path, (v, k) => checkInt(v, k, 68, LIMITS.tapMtuMax)),
+    up: opt(o, 'up', path, checkBool),
+  };
+  if (spec.type !== 'tap') {
+    if (spec.ifname === undefined) throw new ConfigError(`${path}.ifname`, `is required for a ${spec.type ?? 'detected'} port (only type tap may leave it out)`);
+    for (const k of ['mac', 'mtu', 'up'] as const) {
+      if (spec[k] !== undefined) throw new ConfigError(`${path}.${k}`, 'is an option of a tap port only');
+    }
+  }
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as LinuxPortSpec;
 }
 
 function parseMemif(value: unknown, path: string): MemifFileConfig {
@@ -101,6 +128,7 @@ function parseSwitch(value: unknown, path: string): SwitchFileConfig {
     idlePolls: opt(o, 'idlePolls', path, (v, k) => checkInt(v, k, 1, LIMITS.idlePollsMax)),
     idleSpinUs: opt(o, 'idleSpinUs', path, (v, k) => checkInt(v, k, 0, LIMITS.idleSpinUsMax)),
     memif: opt(o, 'memif', path, parseMemif),
+    ports: opt(o, 'ports', path, (v, k) => checkArray(v, k).map((x, i) => parseLinuxPort(x, `${k}[${i}]`))),
   };
 }
 

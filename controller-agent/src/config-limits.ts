@@ -21,6 +21,7 @@ export const LIMITS = {
   // sun_path is 108 bytes with the terminating NUL; the abstract name
   // ("\0" + path) must fit the same field.
   socketPathMaxBytes: 106,
+  tapMtuMax: 65521,          // 65535 less the Ethernet header and a VLAN tag
 } as const;
 
 export const NAME_PATTERNS = {
@@ -29,4 +30,8 @@ export const NAME_PATTERNS = {
   bridge: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/,
   port: /^[A-Za-z0-9_.:-]{1,31}$/,
   logic: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+  // A Linux interface name (IFNAMSIZ - 1 bytes; the kernel refuses / and
+  // whitespace, and '.' and '..').
+  ifname: /^(?!\.{1,2}$)[^/\s]{1,15}$/,
+  mac: /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/,
 } as const;

@@ -25,6 +25,7 @@ import { ConfigError, checkEnum, checkInt, checkString } from './config-check';
 import type { FileConfig, MemifInterfaceFileConfig, SwitchFileConfig } from './config-file';
 import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
 import type { FabricMode } from './datapath';
+import type { LinuxPortSpec } from './linux-ports';
 
 export interface MemifInterfaceConfig {
   id: number;
@@ -52,6 +53,7 @@ export interface SwitchConfig {
   idlePolls?: number;      // unset: the datapath's default
   idleSpinUs?: number;     // unset: the datapath's default (50 µs of polling after the last frame)
   memif: MemifConfig;
+  ports: LinuxPortSpec[];  // Linux ports attached at start, in this order (linux-ports.ts)
 }
 
 // The REST API: always on <rundir>/mswitch.sock, and on TCP at 'listen'
@@ -162,6 +164,7 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
       secret: memif.secret,
       interfaces: interfacesFor(memif.interfaces ?? [], o.memifPorts ?? 0),
     },
+    ports: (s.ports ?? []).map((p) => ({ ...p })),
   };
 }
 
@@ -184,6 +187,20 @@ function checkConsistency(cfg: Config): void {
     }
     const ids = new Set<number>();
     const ports = new Set<number>();
+    const portNames = new Set<string>();
+    sw.ports.forEach((p, j) => {
+      const pat = `${at}.ports[${j}]`;
+      const name = p.name ?? p.ifname ?? sw.name;
+      if (portNames.has(name)) throw new ConfigError(`${pat}.name`, `duplicate port name "${name}"`);
+      portNames.add(name);
+      if (p.port !== undefined) {
+        if (ports.has(p.port)) throw new ConfigError(`${pat}.port`, `duplicate port number ${p.port}`);
+        ports.add(p.port);
+      }
+      if (p.worker !== undefined && p.worker >= sw.workers) {
+        throw new ConfigError(`${pat}.worker`, `is ${p.worker} but switch "${sw.name}" has ${sw.workers} worker(s) (0..${sw.workers - 1})`);
+      }
+    });
     sw.memif.interfaces.forEach((itf, j) => {
       const iat = `${at}.memif.interfaces[${j}]`;
       if (ids.has(itf.id)) throw new ConfigError(`${iat}.id`, `duplicate memif id ${itf.id}`);

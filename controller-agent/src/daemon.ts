@@ -8,6 +8,9 @@
 // listen on its memif socket, pre-create the configured interfaces.  If any
 // step fails, everything already done is undone before the error is
 // thrown, so a failed start leaves no socket and no pid file behind.
+// Last, the switch's Linux ports (afxdp, afpacket, tap; linux-ports.ts)
+// are attached in the configured order; a detected port that could not
+// use AF_XDP is logged with the reason it fell back to AF_PACKET.
 //
 // Stop order is the reverse: close each switch (disconnects clients, stops
 // its workers), remove its socket file, release the pid file.  Stop is
@@ -29,6 +32,8 @@ import { dirname, join } from 'path';
 import type { Config, SwitchConfig } from './config';
 import { Switch } from './datapath';
 import type { MemifInterfaceOptions, MemifListenOptions, NativeSwitch, SwitchOptions } from './datapath';
+import { attachLinuxPort } from './linux-ports';
+import type { AttachedPort, LinuxPortSpec } from './linux-ports';
 import type { Logger } from './log';
 import { acquirePidFile, releasePidFile } from './pid-file';
 import { logSwitchEvent } from './switch-events';
@@ -186,6 +191,33 @@ export class Daemon {
       }
       this.log.info({ event: 'port-added', switch: c.name, port, memifId: itf.id }, `${c.name}: port ${port} waits for memif id ${itf.id}`);
     }
+    for (const spec of c.ports) {
+      try {
+        this.attachPort(r, spec);
+      } catch (e) {
+        throw withCode(`switch ${c.name}: cannot attach ${spec.type ?? 'port'} ${spec.ifname ?? c.name}: ${(e as Error).message}`, e);
+      }
+    }
+  }
+
+  private attachPort(r: RunningSwitch, spec: LinuxPortSpec): AttachedPort {
+    const a = attachLinuxPort(r.sw, r.config.name, spec);
+    const name = r.config.name;
+    if (a.fallback !== undefined) {
+      this.log.warn({ event: 'afxdp-fallback', switch: name, ifname: a.ifname, reason: a.fallback },
+        `${name}: ${a.ifname} attached with afpacket: ${a.fallback}`);
+    }
+    this.log.info({ event: 'port-added', switch: name, port: a.port, portName: a.name, type: a.type, ifname: a.ifname },
+      `${name}: port ${a.port} (${a.name}) is ${a.type} on ${a.ifname}`);
+    return a;
+  }
+
+  // Attaches a Linux port to the running switch 'name' (the REST API's
+  // add-port); throws the datapath's error, with its errno '.code'.
+  addLinuxPort(name: string, spec: LinuxPortSpec): AttachedPort {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    return this.attachPort(r, spec);
   }
 
   // The running switches, in creation order.

@@ -89,6 +89,18 @@ export interface AfPacketPortOptions {
   worker?: number;       // pin the port's receive queue to this worker
 }
 
+// The TAP host-stack port: a TAP device the switch creates (and deletes
+// with the port), so the host's own stack sits on the switch.
+export interface TapPortOptions {
+  ifname?: string;       // the device to create, default the switch's name (OpenFlow's LOCAL port)
+  name?: string;         // port name, default the device name
+  port?: number;         // wanted port number, default the lowest free
+  worker?: number;       // pin the port's receive queue to this worker
+  mac?: string;          // aa:bb:cc:dd:ee:ff, default a random one from the kernel
+  mtu?: number;          // default the kernel's (1500); up to 65521 for jumbo frames
+  up?: boolean;          // set the device up now (default false: the host does)
+}
+
 // An AF_XDP port on an existing Linux interface (veth, NIC): a socket per
 // queue fed by the switch's own XDP program.  Refused (EMSGSIZE) when the
 // interface's MTU needs frames over 3840 bytes: use afpacket for jumbo.
@@ -125,8 +137,8 @@ export interface DropCounts { [reason: string]: number }
 export interface PortInfo {
   index: number;
   name: string;
-  kind: string;          // 'memif'
-  up: boolean;           // a client is connected
+  kind: string;          // 'memif', 'afpacket', 'tap' (and 'afxdp')
+  up: boolean;           // memif: a client is connected; Linux ports: admin up with carrier
   memifId?: number;
   rxQueues: number;
   txQueues: number;
@@ -150,7 +162,12 @@ export interface WorkerInfo {
 export type SwitchEvent =
   | { type: 'port-up'; switch: string; port: number; name: string; memifId: number; clientName: string }
   | { type: 'port-down'; switch: string; port: number; name: string; memifId: number; reason: string }
-  | { type: 'memif-refused'; switch: string; memifId: number; reason: string };
+  | { type: 'memif-refused'; switch: string; memifId: number; reason: string }
+  // A Linux port's interface (afpacket, afxdp, tap) changed link state, as
+  // netlink reported it; 'reason' says why it is down.
+  | { type: 'link-up' | 'link-down'; switch: string; port: number; name: string; ifname: string; mtu?: number; reason?: string }
+  // A Linux port's interface was deleted: the switch removed the port.
+  | { type: 'port-removed'; switch: string; port: number; name: string; ifname: string; reason: string };
 
 export interface NativeSwitch {
   readonly name: string;
@@ -159,6 +176,7 @@ export interface NativeSwitch {
   addAfPacketPort(opts: AfPacketPortOptions): number;      // returns the port number
   addAfXdpPort(opts: AfXdpPortOptions): number;            // returns the port number
   afXdpInfo(port: number): AfXdpInfo;                       // ENOENT: no afxdp port of that number
+  addTapPort(opts?: TapPortOptions): number;                // creates the TAP; returns the port number
   removePort(port: number): void;                           // memif: disconnects the client too
   ports(): PortInfo[];
   workers(): WorkerInfo[];

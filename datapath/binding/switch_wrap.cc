@@ -38,6 +38,7 @@ Napi::Function SwitchWrap::Init(Napi::Env env) {
                          InstanceMethod<&SwitchWrap::AddAfPacketPort>("addAfPacketPort"),
                          InstanceMethod<&SwitchWrap::AddAfXdpPort>("addAfXdpPort"),
                          InstanceMethod<&SwitchWrap::AfXdpInfo>("afXdpInfo"),
+                         InstanceMethod<&SwitchWrap::AddTapPort>("addTapPort"),
                          InstanceMethod<&SwitchWrap::RemovePort>("removePort"),
                          InstanceMethod<&SwitchWrap::Ports>("ports"),
                          InstanceMethod<&SwitchWrap::Workers>("workers"),
@@ -82,6 +83,7 @@ SwitchWrap::~SwitchWrap() { Teardown(); }
 void SwitchWrap::Teardown() {
   if (master_) master_->Stop();
   master_.reset();
+  links_.reset();  // joins the netlink thread: no link event after this
   {
     std::lock_guard<std::mutex> lock(tsfn_mu_);
     if (has_tsfn_) {
@@ -158,7 +160,18 @@ Napi::Value SwitchWrap::AddAfPacketPort(const Napi::CallbackInfo& info) {
                                              (want ? std::to_string(want) + " is taken" : "table is full")));
   Status st;
   std::unique_ptr<AfPacketPort> port = AfPacketPort::Open(index, name, cfg, &st);
-  if (port) st = sw.AddPort(std::move(port), worker);
+  int ifindex = 0;
+  if (port) {
+    // Joins with the interface's carrier state, then follows it.
+    ifindex = port->ifindex();
+    LinkState ls;
+    if (NetlinkMonitor::Query(ifindex, &ls).ok()) port->SetLinkUp(ls.up);
+    st = sw.AddPort(std::move(port), worker);
+  }
+  if (st.ok()) {
+    st = WatchLink(index, ifindex);
+    if (!st.ok()) sw.RemovePort(index, false);
+  }
   if (!st.ok()) {
     sw.ReleaseIndex(index);
     throw StatusError(env, st);
@@ -176,6 +189,7 @@ Napi::Value SwitchWrap::RemovePort(const Napi::CallbackInfo& info) {
     if (!st.ok()) throw StatusError(env, st);
     return env.Undefined();
   }
+  UnwatchLink(port);
   std::unique_ptr<Port> p = sw.RemovePort(port);
   if (!p) throw StatusError(env, Status::Error(ENOENT, "switch " + sw.name() + " has no port " +
                                                            std::to_string(port)));

@@ -8,9 +8,12 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include "core/switch.h"
 #include "memif/master.h"
+#include "ports/netlink_monitor.h"
 
 namespace msw {
 
@@ -27,6 +30,7 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   Napi::Value AddAfPacketPort(const Napi::CallbackInfo& info);
   Napi::Value AddAfXdpPort(const Napi::CallbackInfo& info);  // afxdp_wrap.cc
   Napi::Value AfXdpInfo(const Napi::CallbackInfo& info);     // afxdp_wrap.cc
+  Napi::Value AddTapPort(const Napi::CallbackInfo& info);  // link_wrap.cc
   Napi::Value RemovePort(const Napi::CallbackInfo& info);
   Napi::Value Ports(const Napi::CallbackInfo& info);
   Napi::Value Workers(const Napi::CallbackInfo& info);
@@ -59,6 +63,18 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   };
   static void OnCtlAsync(uv_async_t* handle);
   void CloseCtlNotifier();  // after the switch (its workers) is gone
+
+  // Link state of ports on Linux interfaces (link_wrap.cc): 'port' follows
+  // 'ifindex' from now on; call after Switch::AddPort.  UnwatchLink before
+  // Switch::RemovePort, so no link report touches a port being destroyed.
+  Status WatchLink(uint32_t port, int ifindex);
+  void UnwatchLink(uint32_t port);
+  void OnLink(const LinkState& s);  // the monitor's handler
+  void EmitLink(const char* type, uint32_t port, const std::string& name, const LinkState& s,
+                const std::string& reason);
+  std::unique_ptr<NetlinkMonitor> links_;       // started with the first Linux port
+  std::mutex link_mu_;                          // guards link_ports_
+  std::unordered_map<int, uint32_t> link_ports_;  // ifindex -> port number
 
   std::unique_ptr<Switch> sw_;
   std::unique_ptr<MemifMaster> master_;

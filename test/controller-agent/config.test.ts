@@ -46,6 +46,7 @@ describe('config', () => {
         idlePolls: undefined,
         idleSpinUs: undefined,
         memif: { socket: '/run/mswitch/br0.memif', abstract: true, autoCreate: true, secret: undefined, interfaces: [] },
+        ports: [],
       }]);
       expect(DEFAULTS.bridge).to.equal('br0');
     });
@@ -182,7 +183,7 @@ describe('config', () => {
       writeFileSync(path, JSON.stringify({ switches: [{ name: 'br9', workers: 2 }] }));
       expect(readConfigFile(path).switches).to.deep.equal([{
         name: 'br9', logic: undefined, logicConfig: undefined, workers: 2, batchSize: undefined,
-        mode: undefined, idlePolls: undefined, idleSpinUs: undefined, memif: undefined,
+        mode: undefined, idlePolls: undefined, idleSpinUs: undefined, memif: undefined, ports: undefined,
       }]);
     });
 

@@ -16,6 +16,7 @@ import { LIMITS } from '../config-limits';
 import type { Daemon, RunningSwitch } from '../daemon';
 import { SwitchExistsError } from '../daemon';
 import { logics } from '../datapath';
+import type { LinuxPortSpec } from '../linux-ports';
 import type { FabricMode, MemifInterfaceOptions, PortInfo } from '../datapath';
 import { DROP_SIDES } from '../metrics/collector';
 import { packageVersion } from '../version';
@@ -130,6 +131,7 @@ export class ApiHandlers extends FlowHandlers {
       batchSize: b.batchSize ?? DEFAULTS.batchSize,
       mode: b.mode ?? DEFAULTS.mode,
       memif: { socket, abstract: DEFAULTS.abstract, autoCreate: DEFAULTS.autoCreate, interfaces: [] },
+      ports: [],
     };
     let r: RunningSwitch;
     try {
@@ -163,12 +165,18 @@ export class ApiHandlers extends FlowHandlers {
   async addPort(req: Req<Schemas['PortCreate']>, reply: FastifyReply): Promise<Schemas['Port']> {
     const r = this.switchNamed(req.params.name);
     const b = req.body;
+    const memif = b.type === 'memif' || (b.type === undefined && b.ifname === undefined);
     // The datapath allows two ports of one name; the API names ports in
     // its urls, so it does not.
-    const name = b.name ?? `memif${b.id}`;
+    const name = b.name ?? (memif ? `memif${b.id}` : b.ifname ?? r.config.name);
     const clash = r.sw.ports().find((p) => p.name === name);
     if (clash !== undefined) {
       throw new ApiError('PORT_EXISTS', `switch ${r.config.name} already has a port named ${name} (port ${clash.index})`, 'body.name');
+    }
+    if (!memif) return this.addLinuxPort(r, b, reply);
+    if (b.id === undefined) throw new ApiError('INVALID_ARGUMENT', 'a memif port needs its interface id', 'body.id');
+    for (const k of ['ifname', 'mac', 'mtu', 'up'] as const) {
+      if (b[k] !== undefined) throw new ApiError('INVALID_ARGUMENT', `${k} is not an option of a memif port`, `body.${k}`);
     }
     const opts: MemifInterfaceOptions = {
       id: b.id,
@@ -184,6 +192,29 @@ export class ApiHandlers extends FlowHandlers {
       throw datapathError(e, { EEXIST: 'PORT_EXISTS', EINVAL: 'INVALID_ARGUMENT', ENOSPC: 'INVALID_ARGUMENT' });
     }
     req.log.info({ event: 'port-added', switch: r.config.name, port, memifId: b.id }, `${r.config.name}: port ${port} waits for memif id ${b.id}`);
+    reply.code(201);
+    return toPort(this.portOf(r, String(port)));
+  }
+
+  // An afxdp, afpacket or tap port (type detected when left out).
+  private addLinuxPort(r: RunningSwitch, b: Schemas['PortCreate'], reply: FastifyReply): Schemas['Port'] {
+    for (const k of ['id', 'secret'] as const) {
+      if (b[k] !== undefined) throw new ApiError('INVALID_ARGUMENT', `${k} is an option of a memif port only`, `body.${k}`);
+    }
+    const spec: LinuxPortSpec = Object.fromEntries(Object.entries({
+      ifname: b.ifname, type: b.type, name: b.name, port: b.port, worker: b.worker, mac: b.mac, mtu: b.mtu, up: b.up,
+    }).filter(([, v]) => v !== undefined));
+    if (spec.worker !== undefined && spec.worker >= r.config.workers) {
+      throw new ApiError('INVALID_ARGUMENT', `switch ${r.config.name} has ${r.config.workers} worker(s)`, 'body.worker');
+    }
+    let port: number;
+    try {
+      port = this.daemon.addLinuxPort(r.config.name, spec).port;
+    } catch (e) {
+      const field = errnoOf(e) === 'ENODEV' || errnoOf(e) === 'EBUSY' ? 'body.ifname' : undefined;
+      const err = datapathError(e, { EEXIST: 'PORT_EXISTS', EBUSY: 'PORT_EXISTS', EINVAL: 'INVALID_ARGUMENT', ENOSPC: 'INVALID_ARGUMENT', ENODEV: 'INVALID_ARGUMENT', ENOTSUP: 'INVALID_ARGUMENT' });
+      throw field === undefined || err.field !== undefined ? err : new ApiError(err.code, err.message, field);
+    }
     reply.code(201);
     return toPort(this.portOf(r, String(port)));
   }

@@ -97,7 +97,7 @@ export interface paths {
         get: operations["getPort"];
         put?: never;
         post?: never;
-        /** Delete a port (a memif client is disconnected) */
+        /** Delete a port (a memif client is disconnected, a TAP device deleted) */
         delete: operations["deletePort"];
         options?: never;
         head?: never;
@@ -341,17 +341,36 @@ export interface components {
             /** @description how many ports the switch has */
             ports: number;
         };
+        /**
+         * @description A memif port (type memif, id), a port on an existing Linux interface
+         *     (ifname; type afxdp or afpacket, or left out to detect it: afxdp
+         *     when the datapath has it and the attach succeeds, else afpacket),
+         *     or a TAP device the switch creates for the host's stack (type tap;
+         *     ifname defaults to the switch's name, which makes it OpenFlow's
+         *     LOCAL port; mac, mtu and up apply to it only).
+         */
         PortCreate: {
-            /** @enum {string} */
-            type: "memif";
-            /** @description memif interface id the client connects with */
-            id: number;
+            /**
+             * @description default: detected from ifname (memif when only id is given)
+             * @enum {string}
+             */
+            type?: "memif" | "afxdp" | "afpacket" | "tap";
+            /** @description memif interface id the client connects with (memif only) */
+            id?: number;
+            /** @description the Linux interface to attach, or the TAP to create */
+            ifname?: string;
             /** @description wanted port number (default the lowest free) */
             port?: number;
             name?: components["schemas"]["PortName"];
             /** @description pin the port's receive queues to this worker */
             worker?: number;
             secret?: string;
+            /** @description tap only: the MAC of the device (default random) */
+            mac?: string;
+            /** @description tap only: the MTU of the device (default 1500) */
+            mtu?: number;
+            /** @description tap only: set the device up (default true) */
+            up?: boolean;
         };
         PortName: string;
         Port: {
@@ -359,8 +378,8 @@ export interface components {
             port: number;
             name: components["schemas"]["PortName"];
             /** @enum {string} */
-            type: "memif";
-            /** @description a client is connected */
+            type: "memif" | "afxdp" | "afpacket" | "tap";
+            /** @description memif: a client is connected; afxdp, afpacket, tap: the interface is up with carrier */
             up: boolean;
             memifId?: number;
             rxQueues: number;
@@ -802,7 +821,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Added; a memif port comes up when its client connects */
+            /** @description Added; a memif port comes up when its client connects, a Linux port with its interface's carrier */
             201: {
                 headers: {
                     [name: string]: unknown;

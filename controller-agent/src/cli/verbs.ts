@@ -6,6 +6,12 @@
 //   del-br NAME [--if-exists]
 //   list-ports BR                        port names, one a line
 //   add-port BR memif id=N [port=P] [name=S] [worker=W] [secret=S] [--may-exist]
+//   add-port BR IFNAME [type=afxdp|afpacket|tap|memif] [port=P] [name=S] [worker=W]
+//                      [mac=M] [mtu=N] [up=true|false] [id=N] [secret=S] [--may-exist]
+//                                        an existing interface (type detected:
+//                                        afxdp if it can, else afpacket), a TAP
+//                                        to create (type=tap), or a memif port
+//                                        named IFNAME (type=memif id=N)
 //   del-port BR PORT [--if-exists]       PORT is a number or a name
 //   dump-ports BR                        counters, as ovs-ofctl dump-ports prints them
 //   set-logic BR NAME [CONFIG]           swap the switching logic live
@@ -62,6 +68,47 @@ export function parseMemifArgs(words: string[]): Schemas['PortCreate'] {
   }
   if (out.id === undefined) throw new UsageError('a memif port needs id=N');
   return out as Schemas['PortCreate'];
+}
+
+// add-port's words for 'IFNAME [key=value...]' (everything but the legacy
+// 'memif id=N' form).
+export function parsePortArgs(ifname: string, words: string[]): Schemas['PortCreate'] {
+  const kv = new Map<string, string>();
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new UsageError(`"${w}": expected key=value (type, port, name, worker, mac, mtu, up, id, secret)`);
+    kv.set(w.slice(0, eq), w.slice(eq + 1));
+  }
+  const type = kv.get('type');
+  if (type !== undefined && !['afxdp', 'afpacket', 'tap', 'memif'].includes(type)) {
+    throw new UsageError(`type=${type}: unknown port type (afxdp, afpacket, tap, memif)`);
+  }
+  kv.delete('type');
+  if (type === 'memif') {
+    const rest = [...kv].map(([k, v]) => `${k}=${v}`);
+    return parseMemifArgs(kv.has('name') ? rest : [...rest, `name=${ifname}`]);
+  }
+  const out: Schemas['PortCreate'] = { ifname, ...(type !== undefined && { type: type as Schemas['PortCreate']['type'] }) };
+  const int = (k: string, v: string): number => {
+    if (!/^\d{1,10}$/.test(v)) throw new UsageError(`${k}=${v}: ${k} must be a non-negative integer`);
+    return Number(v);
+  };
+  for (const [k, v] of kv) {
+    switch (k) {
+      case 'port': out.port = int(k, v); break;
+      case 'worker': out.worker = int(k, v); break;
+      case 'mtu': out.mtu = int(k, v); break;
+      case 'name': out.name = v; break;
+      case 'mac': out.mac = v; break;
+      case 'up':
+        if (v !== 'true' && v !== 'false') throw new UsageError(`up=${v}: up must be true or false`);
+        out.up = v === 'true';
+        break;
+      case 'id': case 'secret': throw new UsageError(`${k}= is an option of a memif port (add type=memif)`);
+      default: throw new UsageError(`"${k}=${v}": unknown key ${k} (type, port, name, worker, mac, mtu, up)`);
+    }
+  }
+  return out;
 }
 
 interface Common { rundir?: string }
@@ -159,15 +206,16 @@ export function registerDaemonVerbs(program: Command, setExit: (code: number) =>
       return lines(r.ports.map((p) => p.name).sort());
     })));
 
-  verb('add-port <bridge> <type> [options...]', 'add a port: memif id=N [port=P] [name=S] [worker=W] [secret=S]')
+  verb('add-port <bridge> <interface> [options...]',
+    'add a port: IFNAME [type=afxdp|afpacket|tap] [port=P] [name=S] [worker=W] [mac=M mtu=N up=B (tap)], or memif id=N [port=P] [name=S] [worker=W] [secret=S]')
     .option('--may-exist', 'no error if the bridge has a port of that name already')
-    .action(async (bridge: string, type: string, words: string[], flags: Common & { mayExist?: boolean }) =>
+    .action(async (bridge: string, itf: string, words: string[], flags: Common & { mayExist?: boolean }) =>
       setExit(await run('add-port', flags, async (api) => {
-        if (type !== 'memif') throw new UsageError(`unknown port type ${JSON.stringify(type)} (known: memif)`);
-        const body = parseMemifArgs(words);
+        const legacyMemif = itf === 'memif' && !words.some((w) => w.startsWith('type='));
+        const body = legacyMemif ? parseMemifArgs(words) : parsePortArgs(itf, words);
         if (flags.mayExist) {
           const r = await api.call<{ ports: Schemas['Port'][] }>('GET', path('switches', bridge, 'ports'));
-          const name = body.name ?? `memif${body.id}`;
+          const name = body.name ?? (body.type === 'memif' ? `memif${body.id}` : body.ifname ?? bridge);
           if (r.ports.some((p) => p.name === name)) return undefined;
         }
         const p = await api.call<Schemas['Port']>('POST', path('switches', bridge, 'ports'), body);

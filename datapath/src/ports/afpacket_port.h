@@ -62,9 +62,10 @@
 //   1.0-1.7 ms average on veths here.  Under load blocks fill and retire
 //   at once.  Low latency at low rates is AF_XDP's job (issue 5).
 //
-//   up() is "socket open and bound"; carrier
-//   state from netlink is a later step of issue 5, as are fanout (several
-//   queues), MTU changes and offloads (PACKET_VNET_HDR for GSO frames).
+//   up() is the interface's link state (admin up with carrier), set by the
+//   switch's netlink monitor through SetLinkUp, and false for good once
+//   the interface is gone.  Fanout (several queues), MTU changes and
+//   offloads (PACKET_VNET_HDR for GSO frames) are later steps of issue 5.
 //
 // Threads
 //   Receive/ReleaseRx/RxIrq*: the worker owning queue 0.  Tx*: any worker.
@@ -128,6 +129,9 @@ class AfPacketPort : public Port {
   int ifindex() const { return ifindex_; }
   uint32_t mtu() const { return mtu_; }
   uint64_t socket_errors() const { return socket_errors_.load(std::memory_order_relaxed); }
+  // The interface's link state as the switch's netlink monitor saw it
+  // (ports/netlink_monitor.h: admin up with carrier); control threads.
+  void SetLinkUp(bool up) { set_up(up); }
 
  private:
   AfPacketPort(uint32_t index, std::string name);
