@@ -115,7 +115,12 @@ void EmitPacketIn(ExecContext* ctx, WorkHead* w, uint8_t reason, uint16_t max_le
   h.cookie = ctx->cookie;
   h.metadata = w->metadata;
   h.in_port = ctx->pkt->src_port;
-  h.max_len = max_len;
+  // We never buffer packets, and an unbuffered packet-in carries the
+  // whole packet whatever the action's max_len (OpenFlow 1.3 §7.2.5,
+  // OFPCML_NO_BUFFER; Open vSwitch, which also never buffers, does the
+  // same).  max_len stays in the action for dumps and round trips.
+  (void)max_len;
+  h.max_len = 0xffff;
   memcpy(scratch, &h, hdr);
   memcpy(scratch + hdr, w->buf, body);
   o->port = MSW_PORT_CONTROLLER;

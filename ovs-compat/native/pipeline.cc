@@ -99,6 +99,10 @@ static_assert(kSlots <= 64, "one bit per action-set slot");
 
 // Runs the action set; false if the packet stopped (TTL expiry).
 bool RunActionSet(ExecContext* ctx, WorkHead* w, const ActionSet& set) {
+  // §5.10: a set with neither output nor group drops the packet; its other
+  // actions change nothing anyone sees, so they do not run (a dec_ttl
+  // there raises no invalid-TTL packet-in; Open vSwitch agrees).
+  if (!(set.used >> kSlotGroup & 1) && !(set.used >> kSlotOutput & 1)) return true;
   uint64_t rest = set.used & ((uint64_t{1} << kSlotGroup) - 1);
   while (rest) {
     const uint32_t i = uint32_t(__builtin_ctzll(rest));

@@ -163,6 +163,19 @@ MSW_TEST(pipeline_invalid_ttl_packet_in) {
   CHECK(Ports(*run) == std::vector<uint32_t>{MSW_PORT_CONTROLLER});
   CHECK_EQ(run->Header(0).reason, 2u);
   CHECK_EQ(pht::Get16(run->Out(0), 12), 0x8847u);
+  // An action set with no output and no group drops the packet without
+  // running: its dec_ttl raises no packet-in (found against Open vSwitch).
+  Env d;
+  d.Add(0, 1, 0, "write=dec_nw_ttl goto_table=1");
+  d.Add(1, 1, 0, "write=set_field:ipv4_dst=10.0.0.9");
+  run = d.Send(in, 9);
+  CHECK_EQ(run->res.n_outputs, 0u);
+  // With an output it runs, and the expiry is reported.
+  Env o;
+  o.Add(0, 1, 0, "write=dec_nw_ttl,output:3");
+  run = o.Send(in, 9);
+  CHECK(Ports(*run) == std::vector<uint32_t>{MSW_PORT_CONTROLLER});
+  CHECK_EQ(run->Header(0).reason, 2u);
 }
 
 MSW_TEST(pipeline_controller_output_header) {
@@ -179,7 +192,7 @@ MSW_TEST(pipeline_controller_output_header) {
   CHECK_EQ(h.reason, 1u);  // OFPR_ACTION
   CHECK_EQ(h.table_id, 1u);
   CHECK_EQ(h.cookie, 0x1234u);
-  CHECK_EQ(h.max_len, 128u);
+  CHECK_EQ(h.max_len, 0xffffu);  // never buffered: the whole packet, max_len 128 or not
   CHECK_EQ(h.in_port, 4u);
   Bytes want = in;
   want[11] = 0x42;
