@@ -16,17 +16,33 @@
 //   one masked hash probe per visited subtable: it does not grow with the
 //   number of rules in a subtable.
 //
-// Versioning and thread-safety
+//   Each subtable knows the key words its mask touches, and hashes and compares only
+//   those (five words of fifteen for a 5-tuple).  Its open-addressing
+//   slots hold the hash, the masked words and the best rule of one match
+//   inline, so a probe touches one slot and then the rule.
+//
+// Publication and thread-safety
 //   Readers (the switch's workers) and the writer (one control thread) never
-//   share anything mutable but the per-rule counters.  The control thread
-//   edits private state (Insert, Modify, Delete, Clear); Publish() builds
-//   new immutable Subtables for the masks that changed and a new Version
-//   (the ordered subtable list) and swaps it in with one atomic store.
-//   Everything the new Version no longer references (old subtables, the old
-//   Version, deleted or replaced rules) goes on a retired list; the caller
-//   must let a grace period pass (no reader still holds the old Version)
-//   before ReleaseRetired() frees it.  A batch of edits between two
-//   Publish() calls is therefore seen by readers all at once or not at all.
+//   share anything mutable but the per-rule counters and the slots, which
+//   follow a single-writer protocol: a slot is written whole while empty and
+//   then made live by a release store of its rule pointer; afterwards only
+//   that pointer changes (a replacing rule for the same match, or a
+//   tombstone when the match goes).  A slot is never reused: when live and
+//   tombstoned slots would exceed half the array, the writer builds a new
+//   array and publishes it with one release store (amortised O(1) per
+//   change, no rebuild of a whole subtable per control call).  Which
+//   subtables exist and their order (a Version) is published by Publish()
+//   with one atomic store.
+//
+//   So an edit to an existing mask is visible to readers as soon as it is
+//   made, and a new mask when Publish() runs: within one control call a
+//   packet sees each rule either as it was or as it is, never half-written,
+//   and after Publish() (and the flow tables' grace period) every packet
+//   sees every change.  Everything readers may still hold (replaced or
+//   deleted rules, old slot arrays, emptied subtables, old Versions) goes
+//   on a retired list; the caller lets a grace period pass (no reader still
+//   inside a look-up that began before Publish) before ReleaseRetired()
+//   frees it.
 //
 //   Counters live in RuleStats, one cache line per worker, written only by
 //   that worker (relaxed stores, no read-modify-write), summed by the
@@ -38,6 +54,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -50,14 +67,21 @@ struct Instructions;  // instructions.h
 
 class RuleStats {
  public:
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> packets{0};
+    std::atomic<uint64_t> bytes{0};
+    std::atomic<uint64_t> used_ns{0};
+  };
   explicit RuleStats(uint32_t n_workers) : n_(n_workers ? n_workers : 1), slots_(new Slot[n_]) {}
   // Called by worker 'w' only (single writer per slot: plain loads and
   // stores suffice); 'now_ns' is the packet's batch time.
   void Count(uint32_t w, uint64_t bytes, uint64_t now_ns) {
-    Slot& s = slots_[w < n_ ? w : n_ - 1];
-    s.packets.store(s.packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    s.bytes.store(s.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
-    s.used_ns.store(now_ns, std::memory_order_relaxed);
+    CountIn(&slots_[w < n_ ? w : n_ - 1], bytes, now_ns);
+  }
+  static void CountIn(Slot* s, uint64_t bytes, uint64_t now_ns) {
+    s->packets.store(s->packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s->bytes.store(s->bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+    s->used_ns.store(now_ns, std::memory_order_relaxed);
   }
   void Sum(uint64_t* packets, uint64_t* bytes) const {
     *packets = *bytes = 0;
@@ -75,13 +99,10 @@ class RuleStats {
     }
     return t;
   }
+  Slot* slots() const { return slots_.get(); }
+  uint32_t n_slots() const { return n_; }
 
  private:
-  struct alignas(64) Slot {
-    std::atomic<uint64_t> packets{0};
-    std::atomic<uint64_t> bytes{0};
-    std::atomic<uint64_t> used_ns{0};
-  };
   uint32_t n_;
   std::unique_ptr<Slot[]> slots_;
 };
@@ -94,13 +115,20 @@ enum : uint16_t {
   kNoByteCounts = 1u << 4,
 };
 
-// A rule as readers see it: immutable once published.
+// A rule as readers see it: immutable once published.  The fields a
+// look-up and the pipeline read come first, in one cache line.
 struct Rule {
+  int32_t priority = 0;
+  bool table_miss = false;  // priority 0, matches everything (set by Insert)
+  uint64_t seq = 0;  // order of addition (kept across modify/replace): ties
+  uint64_t cookie = 0;
+  std::shared_ptr<const Instructions> actions;  // what the rule does (pipeline.h)
+  // stats->slots(), one per worker slot, set by the classifier whenever
+  // 'stats' is: the per-packet count needs no pointer chase.
+  RuleStats::Slot* counters = nullptr;
+  std::shared_ptr<RuleStats> stats;
   FlowKey match;  // already masked by 'mask'
   FlowKey mask;
-  int32_t priority = 0;
-  uint64_t cookie = 0;
-  uint64_t seq = 0;  // order of addition (kept across modify/replace): ties
   // Kept for the flow tables (openflow_logic), opaque to the classifier:
   uint64_t id = 0;          // stable across modify and replace
   uint32_t table = 0;
@@ -109,8 +137,6 @@ struct Rule {
   uint16_t importance = 0;
   uint16_t flags = 0;       // kSendFlowRem...
   uint64_t created_ns = 0;  // CLOCK_MONOTONIC at add (or replacing add)
-  std::shared_ptr<RuleStats> stats;
-  std::shared_ptr<const Instructions> actions;  // what the rule does (pipeline.h)
 };
 
 // What modify and delete select.  Strict: the same mask, match and
@@ -128,6 +154,7 @@ struct Selector {
 };
 
 struct Subtable;
+struct SlotArray;
 struct Version;
 
 class Classifier {
@@ -158,7 +185,9 @@ class Classifier {
   // Removes every selected rule; 'removed' (if set) receives them.
   size_t Delete(const Selector& sel, std::vector<std::shared_ptr<const Rule>>* removed = nullptr);
   void Clear();
-  // Makes every change since the last Publish visible to readers at once.
+  // Publishes the set of subtables and their order; with the edits
+  // already made in place, every change since the last Publish is then
+  // visible to readers.
   void Publish();
   // Frees what the last Publish retired; only after a grace period.
   void ReleaseRetired();
@@ -177,26 +206,43 @@ class Classifier {
     bool operator()(const FlowKey& a, const FlowKey& b) const { return KeyEqual(a, b); }
   };
   using RuleList = std::vector<std::shared_ptr<Rule>>;  // priority desc, seq asc
+  // The rules of one match, and the slot of the subtable that shows
+  // readers the first of them.
+  struct MatchRules {
+    RuleList rules;
+    uint64_t hash = 0;
+    uint32_t slot = 0;
+  };
   struct MaskGroup {
     FlowKey mask;
-    std::unordered_map<FlowKey, RuleList, KeyHasher, KeyEq> by_match;
+    std::unordered_map<FlowKey, MatchRules, KeyHasher, KeyEq> by_match;
+    std::map<int32_t, size_t> priorities;  // rules per priority: the subtable's max
     size_t n_rules = 0;
-    bool dirty = true;
-    const Subtable* published = nullptr;  // owned
+    Subtable* st = nullptr;  // owned (retired with the group)
   };
+  using MatchIter = std::unordered_map<FlowKey, MatchRules, KeyHasher, KeyEq>::iterator;
 
   bool Selects(const Selector& sel, const Rule& r) const;
   template <typename Fn>
   void ForSelected(const Selector& sel, Fn fn);
-  static Subtable* Build(const MaskGroup& g);
+  template <typename Fn>
+  bool ForSelectedIn(MaskGroup* g, MatchIter m, const Selector& sel, Fn fn);
+  void AttachStats(Rule* r, const std::shared_ptr<RuleStats>& stats);
+  // Slot edits (single-writer protocol, see the header comment).
+  void ShowFirst(MaskGroup* g, MatchRules* m, bool fresh);
+  void Forget(MaskGroup* g, MatchRules* m);
+  void Grow(MaskGroup* g);
+  void CountPriority(MaskGroup* g, int32_t priority, int delta);
 
   uint32_t n_workers_;
   uint64_t next_seq_ = 1;
   size_t n_rules_ = 0;
+  bool order_dirty_ = false;  // a subtable came, went or changed its max priority
   std::unordered_map<FlowKey, std::unique_ptr<MaskGroup>, KeyHasher, KeyEq> groups_;
   std::atomic<const Version*> current_;
   std::vector<std::shared_ptr<Rule>> retired_rules_;
-  std::vector<const Subtable*> retired_subtables_;
+  std::vector<Subtable*> retired_subtables_;
+  std::vector<SlotArray*> retired_arrays_;
   std::vector<const Version*> retired_versions_;
 };
 

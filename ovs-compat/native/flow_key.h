@@ -110,18 +110,40 @@ inline void MaskKey(const FlowKey& key, const FlowKey& mask, FlowKey* out) {
   }
 }
 
-// A 64-bit hash of a (masked) key.
-inline uint64_t HashKey(const FlowKey& k) {
-  uint64_t h = 0x243F6A8885A308D3ull;
-  for (size_t i = 0; i < kKeyWords; i++) {
-    h ^= KeyWord(k, i);
-    h *= 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-  }
+// Hashing is multilinear: every key word times its own odd constant,
+// summed, then mixed once.  The terms are independent (no dependency chain
+// through 15 multiplies) and a zero word adds nothing, so the hash of a
+// masked key can be computed from the words its mask touches alone
+// (classifier.cc hashes only a subtable's words, and gets HashKey of the
+// masked key).
+constexpr uint64_t kWordSeeds[kKeyWords] = {
+    0x4a6f188a424e617bull, 0xe8d79f49af6d114dull, 0xcd502d42af1ffe0dull, 0xe3d6e4b9d96e182dull,
+    0xa6ea1c0d2f8b9e9dull, 0xaa8b230f3b05e393ull, 0xde85eb9025ac45a1ull, 0xa415c4c839a44721ull,
+    0x2ff7c0fcbbe8f88dull, 0x1221b5a22155a41dull, 0xd885bbac88043e5full, 0xbea4256e36c2a4c7ull,
+    0x07ac5fed4b6ea011ull, 0x2054fa816e7c0c6bull, 0xaf2529cad670a839ull};
+
+// The final mix of a sum of word terms: folds the high half (where the
+// terms of a word's upper bytes land) into every bit.
+inline uint64_t FinishHash(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ull;
+  h ^= h >> 29;
   return h;
 }
 
-inline bool KeyEqual(const FlowKey& a, const FlowKey& b) { return memcmp(&a, &b, sizeof a) == 0; }
+// A 64-bit hash of a (masked) key.
+inline uint64_t HashKey(const FlowKey& k) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < kKeyWords; i++) h += KeyWord(k, i) * kWordSeeds[i];
+  return FinishHash(h);
+}
+
+// Word by word, no library call (the compiler vectorises it).
+inline bool KeyEqual(const FlowKey& a, const FlowKey& b) {
+  uint64_t diff = 0;
+  for (size_t i = 0; i < kKeyWords; i++) diff |= KeyWord(a, i) ^ KeyWord(b, i);
+  return diff == 0;
+}
 
 }  // namespace ofl
 

@@ -82,7 +82,7 @@ const Rule* TableLookup(void* ctx, uint32_t table, const FlowKey& key, const msw
     Bump(&tc.lookups);
     if (r) {
       Bump(&tc.matched);
-      r->stats->Count(w, pkt.len, pkt.now_ns);
+      RuleStats::CountIn(&r->counters[w], pkt.len, pkt.now_ns);  // w < n_workers + 1 slots
     }
   }
   return r;
