@@ -27,6 +27,9 @@ const integer = (text: string): number => {
   return Number.parseInt(text, 10);
 };
 
+// A repeatable option's values, in order.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 // Builds the program; 'setExit' receives each command's exit code.
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('mswitch')
@@ -46,6 +49,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--memif-ports <n>', 'pre-create memif interfaces with ids 0..n-1', integer)
     .option('--bridge <name>', 'name of the switch (default br0)')
     .option('--api-listen <host:port>', 'REST API TCP address, or none (default 127.0.0.1:8080; the unix socket <rundir>/mswitch.sock is always on)')
+    .option('--controller <target>', 'OpenFlow controller to connect to, tcp:HOST[:PORT] or ssl:HOST[:PORT] (repeatable; implies --logic openflow)', collect)
+    .option('--listen <target>', 'OpenFlow listener, ptcp:[PORT][:IP] or pssl:[PORT][:IP] (repeatable)', collect)
+    .option('--fail-mode <mode>', 'without a controller: standalone (learning switch after the fail window, the default) or secure (flows only)')
+    .option('--protocols <list>', 'OpenFlow versions, e.g. OpenFlow10,OpenFlow13 (the default)')
+    .option('--datapath-id <hex>', 'datapath id, up to 16 hex digits (default: from the bridge address)')
     .action(async (flags: StartFlags) => setExit(await runStart(flags)));
 
   program.command('logics')

@@ -10,6 +10,8 @@ import {
 } from './config-check';
 import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
 import type { FabricMode } from './datapath';
+import { OPENFLOW_SWITCH_KEYS, parseOpenflowKeys } from './agent/openflow-config';
+import type { OpenflowFileConfig } from './agent/openflow-config';
 import { LINUX_PORT_TYPES } from './linux-ports';
 import type { LinuxPortSpec } from './linux-ports';
 
@@ -29,7 +31,7 @@ export interface MemifFileConfig {
   interfaces?: MemifInterfaceFileConfig[];
 }
 
-export interface SwitchFileConfig {
+export interface SwitchFileConfig extends OpenflowFileConfig {
   name: string;
   logic?: string;
   logicConfig?: string;
@@ -56,7 +58,7 @@ export interface FileConfig {
 
 const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
 const API_KEYS = ['listen', 'token'] as const;
-const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports'] as const;
+const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports', ...OPENFLOW_SWITCH_KEYS] as const;
 const PORT_KEYS = ['ifname', 'type', 'name', 'port', 'worker', 'mac', 'mtu', 'up'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
 const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
@@ -129,6 +131,7 @@ function parseSwitch(value: unknown, path: string): SwitchFileConfig {
     idleSpinUs: opt(o, 'idleSpinUs', path, (v, k) => checkInt(v, k, 0, LIMITS.idleSpinUsMax)),
     memif: opt(o, 'memif', path, parseMemif),
     ports: opt(o, 'ports', path, (v, k) => checkArray(v, k).map((x, i) => parseLinuxPort(x, `${k}[${i}]`))),
+    ...parseOpenflowKeys(o, path),
   };
 }
 

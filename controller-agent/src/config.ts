@@ -21,6 +21,8 @@
 // names the key or flag at fault.
 import { resolve as resolvePath } from 'path';
 
+import { buildOpenflowConfig, hasControllers } from './agent/openflow-config';
+import type { OpenflowConfig, OpenflowOverrides } from './agent/openflow-config';
 import { ConfigError, checkEnum, checkInt, checkString } from './config-check';
 import type { FileConfig, MemifInterfaceFileConfig, SwitchFileConfig } from './config-file';
 import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
@@ -54,6 +56,9 @@ export interface SwitchConfig {
   idleSpinUs?: number;     // unset: the datapath's default (50 µs of polling after the last frame)
   memif: MemifConfig;
   ports: LinuxPortSpec[];  // Linux ports attached at start, in this order (linux-ports.ts)
+  // Controllers, listeners, fail mode... (agent/openflow-config.ts); absent
+  // for switches added without one (REST): no OpenFlow agent then.
+  openflow?: OpenflowConfig;
 }
 
 // The REST API: always on <rundir>/mswitch.sock, and on TCP at 'listen'
@@ -108,6 +113,7 @@ export interface ConfigOverrides {
   memifPorts?: number;
   bridge?: string;
   apiListen?: string;
+  openflow?: OpenflowOverrides;   // --controller, --listen, --fail-mode, --protocols, --datapath-id
 }
 
 export interface BuildConfigInput {
@@ -135,6 +141,7 @@ function checkOverrides(o: ConfigOverrides): ConfigOverrides {
     bridge: o.bridge === undefined ? undefined
       : checkString(o.bridge, '--bridge', { pattern: NAME_PATTERNS.bridge, what: 'a bridge name (1..15 of A-Z a-z 0-9 _ . -)' }),
     apiListen: o.apiListen === undefined ? undefined : checkString(o.apiListen, '--api-listen', { nonEmpty: true }),
+    openflow: o.openflow,
   };
 }
 
@@ -148,9 +155,11 @@ function interfacesFor(listed: MemifInterfaceFileConfig[], memifPorts: number): 
 
 function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): SwitchConfig {
   const memif = s.memif ?? {};
+  const openflow = buildOpenflowConfig(s, o.openflow);
   return {
     name: s.name,
-    logic: o.logic ?? s.logic ?? DEFAULTS.logic,
+    // A switch given controllers runs the flow tables unless told otherwise.
+    logic: o.logic ?? s.logic ?? (hasControllers(openflow) ? 'openflow' : DEFAULTS.logic),
     logicConfig: s.logicConfig,
     workers: o.workers ?? s.workers ?? DEFAULTS.workers,
     batchSize: o.batchSize ?? s.batchSize ?? DEFAULTS.batchSize,
@@ -165,6 +174,7 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
       interfaces: interfacesFor(memif.interfaces ?? [], o.memifPorts ?? 0),
     },
     ports: (s.ports ?? []).map((p) => ({ ...p })),
+    openflow,
   };
 }
 

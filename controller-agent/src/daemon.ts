@@ -29,6 +29,8 @@
 import { lstatSync, mkdirSync, chmodSync, unlinkSync } from 'fs';
 import { dirname, join } from 'path';
 
+import { startBridgeOpenflow, wantsOpenflow } from './agent/bridge-openflow';
+import type { BridgeOpenflow } from './agent/bridge-openflow';
 import type { Config, SwitchConfig } from './config';
 import { Switch } from './datapath';
 import type { MemifInterfaceOptions, MemifListenOptions, NativeSwitch, SwitchOptions } from './datapath';
@@ -44,6 +46,8 @@ interface Running {
   config: SwitchConfig;
   sw: NativeSwitch;
   listening: boolean;
+  // Its OpenFlow agent and controller connections (agent/bridge-openflow.ts), when it has them.
+  openflow?: BridgeOpenflow;
 }
 
 // A running switch as the services see it: its configuration (kept up to
@@ -61,6 +65,15 @@ export interface DaemonService {
 }
 
 export class SwitchExistsError extends Error {}
+
+// Stops a switch's OpenFlow side without waiting for its sockets to close.
+function stopOpenflowNow(r: Running): void {
+  const of = r.openflow;
+  r.openflow = undefined;
+  if (of === undefined) return;
+  of.agent.stop();
+  void of.manager.stop();
+}
 
 const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
@@ -141,6 +154,11 @@ export class Daemon {
     this.pidFileHeld = true;
     try {
       for (const c of this.config.switches) this.startSwitch(c);
+      for (const r of this.running) {
+        if (wantsOpenflow(r.config.logic, r.config.openflow)) {
+          r.openflow = await startBridgeOpenflow(r.config.name, r.sw, r.config.openflow, this.config.rundir, this.log, r.config.logicConfig);
+        }
+      }
       for (const svc of this.services) {
         try {
           await svc.start(this);
@@ -269,6 +287,7 @@ export class Daemon {
   }
 
   private closeSwitch(r: Running): void {
+    stopOpenflowNow(r);
     try {
       r.sw.close();
     } finally {
@@ -286,6 +305,15 @@ export class Daemon {
         clean = false;
         this.log.error({ event: 'stop-error', err: e }, `stopping ${svc.name}: ${(e as Error).message}`);
       }
+    }
+    for (const r of this.running) {
+      try {
+        await r.openflow?.stop();
+      } catch (e) {
+        clean = false;
+        this.log.error({ event: 'stop-error', err: e }, `stopping OpenFlow of ${r.config.name}: ${(e as Error).message}`);
+      }
+      r.openflow = undefined;
     }
     return this.stop() && clean;
   }
@@ -305,6 +333,8 @@ export class Daemon {
       }
     };
     for (const r of [...this.running].reverse()) {
+      // Normally shutdown() stopped it already; the agent must never touch a closed switch.
+      if (r.openflow !== undefined) attempt(`stopping OpenFlow of ${r.config.name}`, () => stopOpenflowNow(r));
       attempt(`closing switch ${r.config.name}`, () => r.sw.close());
       if (r.listening) attempt(`removing ${r.config.memif.socket}`, () => removeSocketFile(r.config.memif.socket));
     }

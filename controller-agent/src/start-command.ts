@@ -23,6 +23,11 @@ export interface StartFlags {
   memifPorts?: number;
   bridge?: string;
   apiListen?: string;
+  controller?: string[];
+  listen?: string[];
+  failMode?: string;
+  protocols?: string;
+  datapathId?: string;
 }
 
 const usageError = (message: string): number => {
@@ -44,6 +49,9 @@ export async function runStart(flags: StartFlags): Promise<number> {
       memifPorts: flags.memifPorts,
       bridge: flags.bridge,
       apiListen: flags.apiListen,
+      openflow: {
+        controllers: flags.controller, listeners: flags.listen, failMode: flags.failMode, protocols: flags.protocols, datapathId: flags.datapathId,
+      },
     };
     config = buildConfig({ file: flags.config === undefined ? undefined : readConfigFile(flags.config), overrides });
   } catch (e) {

@@ -19,9 +19,9 @@
 import { OFPP_ANY, parseTableStats } from '../../../ovs-compat/src';
 import type { SwitchFlows } from '../flows';
 import {
-  OFP_VERSION_1_0, OFPG_ALL, OFPM_ALL, OpenFlowError,
+  EncodeError, encodeMessage, OFP_VERSION_1_0, OFPG_ALL, OFPM_ALL, OpenFlowError,
 } from '../openflow';
-import type { Desc, GroupStats, MessageOf, MeterStats, MultipartReplyBody, TableStats } from '../openflow';
+import type { Desc, FlowStats, GroupStats, MessageOf, MeterStats, MultipartReplyBody, TableStats } from '../openflow';
 import { flowStatsOf, toNativeFilter } from './flow-mods';
 import { groupDescOf, meterConfigOf } from './groups-meters';
 import type { PortView } from './ports';
@@ -71,6 +71,22 @@ function tableStats(ctx: StatsContext, version: number): TableStats[] {
   }));
 }
 
+// OpenFlow 1.0 has an action list only: a flow shows its apply-actions
+// there (1.3 instructions it may have are not expressible), and a flow 1.0
+// cannot describe at all (a match on a 1.3-only field) is left out of a 1.0
+// reply, as no 1.0 controller could have installed it.
+function flowStats10(flows: FlowStats[]): FlowStats[] {
+  return flows.map((f) => ({ ...f, instructions: { apply: f.instructions.apply, clearActions: false } })).filter((f) => {
+    try {
+      encodeMessage({ version: OFP_VERSION_1_0, xid: 0, type: 'OFPT_MULTIPART_REPLY', flags: 0, mpType: 'OFPMP_FLOW', flows: [f] });
+      return true;
+    } catch (e) {
+      if (e instanceof EncodeError) return false;
+      throw e;
+    }
+  });
+}
+
 function groupStats(ctx: StatsContext, groupId: number): GroupStats[] {
   const all = ctx.flows.groups().filter((g) => groupId === OFPG_ALL || g.group.groupId === groupId);
   if (groupId !== OFPG_ALL && all.length === 0) throw new OpenFlowError('OFPGMFC_UNKNOWN_GROUP', `no group ${groupId}`);
@@ -116,7 +132,10 @@ function meterStats(ctx: StatsContext, meterId: number): MeterStats[] {
 function body(ctx: StatsContext, req: Request, version: number): MultipartReplyBody {
   switch (req.mpType) {
     case 'OFPMP_DESC': return { mpType: req.mpType, desc: ctx.desc };
-    case 'OFPMP_FLOW': return { mpType: req.mpType, flows: ctx.flows.dump(toNativeFilter(req.filter)).map(flowStatsOf) };
+    case 'OFPMP_FLOW': {
+      const flows = ctx.flows.dump(toNativeFilter(req.filter)).map(flowStatsOf);
+      return { mpType: req.mpType, flows: version === OFP_VERSION_1_0 ? flowStats10(flows) : flows };
+    }
     case 'OFPMP_AGGREGATE': {
       const a = ctx.flows.aggregate(toNativeFilter(req.filter));
       return { mpType: req.mpType, packetCount: a.packets, byteCount: a.bytes, flowCount: Number(a.flows) };

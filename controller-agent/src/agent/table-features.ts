@@ -12,7 +12,8 @@
 // having no goto_table.  Match fields are ovs-compat's (match-fields.ts);
 // those with an OXM class of their own (Open vSwitch's nw_ttl and
 // tcp_flags, NXM) are listed with their NXM headers, as Open vSwitch does.
-// Set-fields are the OpenFlow-basic fields the logic can set.
+// Set-fields are the OpenFlow-basic fields the logic can set (metadata is
+// written by write_metadata, never by set_field).
 //
 // Thread-safety: pure functions.
 
@@ -33,7 +34,7 @@ const ACTIONS = [
 const FIELDS = MATCH_FIELDS.filter((f) => f.name !== 'vlan_tci');
 const MATCH = FIELDS.map((f) => oxmHeader(f, f.maskable));
 const WILDCARDS = FIELDS.map((f) => oxmHeader(f, false));
-const SET_FIELDS = FIELDS.filter((f) => f.settable && f.oxmClass === OFPXMC_OPENFLOW_BASIC).map((f) => oxmHeader(f, false));
+const SET_FIELDS = FIELDS.filter((f) => f.settable && f.name !== 'metadata' && f.oxmClass === OFPXMC_OPENFLOW_BASIC).map((f) => oxmHeader(f, false));
 
 function instructions(last: boolean): { type: number }[] {
   const all = [OFPIT.OFPIT_GOTO_TABLE, OFPIT.OFPIT_WRITE_METADATA, OFPIT.OFPIT_WRITE_ACTIONS, OFPIT.OFPIT_APPLY_ACTIONS,
