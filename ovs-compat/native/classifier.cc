@@ -194,8 +194,6 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
   FlowKey masked;
   MaskKey(r->match, r->mask, &masked);
   r->match = masked;
-  static const FlowKey kMatchAll{};
-  r->table_miss = r->priority == 0 && KeyEqual(r->mask, kMatchAll);
   std::unique_ptr<MaskGroup>& gp = groups_[r->mask];
   if (!gp) {
     gp.reset(new MaskGroup());

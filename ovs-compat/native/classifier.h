@@ -119,7 +119,6 @@ enum : uint16_t {
 // look-up and the pipeline read come first, in one cache line.
 struct Rule {
   int32_t priority = 0;
-  bool table_miss = false;  // priority 0, matches everything (set by Insert)
   uint64_t seq = 0;  // order of addition (kept across modify/replace): ties
   uint64_t cookie = 0;
   std::shared_ptr<const Instructions> actions;  // what the rule does (pipeline.h)
