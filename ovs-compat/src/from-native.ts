@@ -316,7 +316,7 @@ export type TraceStep =
   | { type: 'match'; table: number; id: bigint; priority: number }
   | { type: 'miss'; table: number }
   | { type: 'output'; port: number; frame: Buffer }
-  | { type: 'packet_in'; reason: string; table: number; cookie: bigint; frame: Buffer }
+  | { type: 'packet_in'; reason: string; table: number; cookie: bigint; frame: Buffer; inPort?: number; metadata?: bigint; totalLen?: number }
   | { type: 'drop' };
 
 function keyValues(tokens: string[], line: string): Map<string, string> {
@@ -348,9 +348,14 @@ export function parseTraceLine(line: string): TraceStep {
   }
   if (tokens[0] === 'packet_in') {
     const kv = keyValues(tokens.slice(1), line);
+    // in_port, metadata and total_len are what an OFPT_PACKET_IN carries beside the frame.
+    const opt = (k: string): string | undefined => kv.get(k);
     return {
       type: 'packet_in', reason: get(kv, 'reason'), table: Number(parseNumber(get(kv, 'table'), line, 'table')),
       cookie: parseNumber(get(kv, 'cookie'), line, 'cookie'), frame: hexFrame(kv.get('hex'), line),
+      ...(opt('in_port') !== undefined && { inPort: parsePortText(opt('in_port')!, line) }),
+      ...(opt('metadata') !== undefined && { metadata: parseNumber(opt('metadata')!, line, 'metadata') }),
+      ...(opt('total_len') !== undefined && { totalLen: Number(parseNumber(opt('total_len')!, line, 'total_len')) }),
     };
   }
   if (tokens[0].startsWith('table=')) {
@@ -373,14 +378,19 @@ export function parseAggregate(reply: string): { flows: bigint; packets: bigint;
   return { flows: n('flows'), packets: n('n_packets'), bytes: n('n_bytes') };
 }
 
-export interface TableStats { table: number; active: bigint; lookups: bigint; matched: bigint }
+export interface TableStats { table: number; active: bigint; lookups: bigint; matched: bigint; emcHits?: bigint; emcMisses?: bigint }
 
 /** A `table_stats` reply. */
 export function parseTableStats(reply: string): TableStats[] {
   return reply.split('\n').filter((l) => l.trim() !== '').map((line) => {
     const kv = keyValues(line.trim().split(/\s+/), line);
     const n = (k: string): bigint => parseNumber(kv.get(k) ?? '', line, k);
-    return { table: Number(n('table')), active: n('active'), lookups: n('lookups'), matched: n('matched') };
+    return {
+      table: Number(n('table')), active: n('active'), lookups: n('lookups'), matched: n('matched'),
+      // The exact-match cache's counters, when the logic reports them.
+      ...(kv.has('emc_hits') && { emcHits: n('emc_hits') }),
+      ...(kv.has('emc_misses') && { emcMisses: n('emc_misses') }),
+    };
   });
 }
 

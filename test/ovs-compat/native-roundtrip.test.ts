@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import { Switch } from '../../controller-agent/src/datapath';
 import type { NativeSwitch } from '../../controller-agent/src/datapath';
 import {
-  countersOf, flowModLine, formatFlowStats, NativeTranslationError, parseDump, parseFlow, parseNativeError,
+  countersOf, flowModLine, formatFlowStats, NativeTranslationError, parseAggregate, parseDump, parseEvents, parseFlow,
+  parseNativeError, parseTableStats, parseTrace,
 } from '../../ovs-compat/src';
 import type { Flow } from '../../ovs-compat/src';
 import { VALID } from './flow-corpus';
@@ -67,5 +68,34 @@ describe('to-native and from-native against the real openflow logic', function (
     }
     expect(refused, `the logic refused valid flows:\n${refused.join('\n')}`).to.deep.equal([]);
     expect(checked).to.be.greaterThan(VALID.length * 0.9);
+  });
+
+  it('reads the logic\'s trace, events, aggregate and table statistics', () => {
+    sw.logicControl('del table=all');
+    sw.logicControl('events'); // what the corpus test's deletions queued
+    sw.logicControl(flowModLine({ command: 'add', flow: parseFlow('cookie=0x9,send_flow_rem,priority=7,ip,nw_src=10.0.0.1,actions=output:2') }));
+    sw.logicControl(flowModLine({ command: 'add', flow: parseFlow('priority=1,in_port=1,actions=controller:64,output:3,goto_table:1') }));
+    const frame = Buffer.alloc(60);
+    frame.write('020000000002020000000001', 'hex');
+    frame.writeUInt16BE(0x88b5, 12);
+    const steps = parseTrace(sw.logicControl(`trace in_port=1 hex=${frame.toString('hex')}`));
+    expect(steps[0]).to.deep.include({ type: 'match', table: 0, priority: 1 });
+    expect(steps[1]).to.deep.equal({ type: 'miss', table: 1 });
+    expect(steps.find((s) => s.type === 'packet_in')).to.deep.include({ reason: 'action', table: 0, cookie: 0n, inPort: 1, totalLen: 60 });
+    const out = steps.find((s) => s.type === 'output');
+    expect(out).to.deep.include({ port: 3 });
+    expect(out?.type === 'output' && out.frame.equals(frame)).to.equal(true);
+
+    expect(parseAggregate(sw.logicControl('aggregate table=all'))).to.deep.equal({ flows: 2n, packets: 0n, bytes: 0n });
+    const tables = parseTableStats(sw.logicControl('table_stats'));
+    expect(tables[0]).to.deep.include({ table: 0, active: 2n });
+    expect(tables[1]).to.deep.include({ table: 1, active: 0n });
+
+    sw.logicControl(flowModLine({ command: 'del', allTables: true, flow: parseFlow('ip', { filter: true }) }));
+    const [ev, ...rest] = parseEvents(sw.logicControl('events'));
+    expect(rest).to.deep.equal([]);
+    expect(ev).to.deep.include({ type: 'flow_removed', reason: 'delete', packets: 0n, bytes: 0n });
+    expect(ev.flow).to.deep.include({ table: 0, priority: 7, cookie: 9n });
+    expect(ev.flow.match).to.deep.equal(parseFlow('ip,nw_src=10.0.0.1,actions=drop').match);
   });
 });
