@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace ofl {
 
@@ -99,6 +100,19 @@ const Field kFields[] = {
 #undef F
 
 constexpr size_t kNumFields = sizeof kFields / sizeof kFields[0];
+
+// The field named 'name', or null.  Lengths first: installs parse every
+// match token of every line through here.
+const Field* FindField(const char* name, size_t len) {
+  static const auto* lengths = [] {
+    auto* l = new size_t[kNumFields];
+    for (size_t i = 0; i < kNumFields; i++) l[i] = strlen(kFields[i].name);
+    return l;
+  }();
+  for (size_t i = 0; i < kNumFields; i++)
+    if (lengths[i] == len && memcmp(kFields[i].name, name, len) == 0) return &kFields[i];
+  return nullptr;
+}
 
 uint8_t* At(FlowKey* k, const Field& f) { return reinterpret_cast<uint8_t*>(k) + f.offset; }
 const uint8_t* At(const FlowKey* k, const Field& f) {
@@ -237,10 +251,7 @@ bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, st
   err->clear();
   const size_t eq = token.find('=');
   if (eq == std::string::npos) return false;
-  const std::string name = token.substr(0, eq);
-  const Field* f = nullptr;
-  for (const Field& x : kFields)
-    if (name == x.name) f = &x;
+  const Field* f = FindField(token.data(), eq);
   if (!f) return false;
   const std::string rest = token.substr(eq + 1);
   const size_t slash = rest.find('/');
@@ -261,16 +272,16 @@ bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, st
     pm[i] = m[i];
     pv[i] = uint8_t(v[i] & m[i]);
   }
-  fields->push_back(name);
+  fields->emplace_back(f->name);
   return true;
 }
 
 std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
                                const std::vector<std::string>& fields) {
   for (const std::string& name : fields) {
-    for (const Field& f : kFields)
-      if (name == f.name && !Holds(f.pre, match, mask))
-        return "bad_match.bad_prereq: '" + name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
+    const Field* f = FindField(name.data(), name.size());
+    if (f && !Holds(f->pre, match, mask))
+      return "bad_match.bad_prereq: '" + name + "' lacks its prerequisite (OpenFlow 1.3 7.2.3.6)";
   }
   return "";
 }
