@@ -21,6 +21,6 @@ export {
   parseGroupDumpLine, GroupStats, parseGroupStatsLine,
 } from './group';
 export {
-  OFPM_MAX, METER_FLAGS, MeterFlag, MeterBand, Meter, parseMeter, parseMeterFilter, formatMeter, meterModLine, meterDelLine,
+  OFPM_MAX, METER_FLAGS, MeterFlag, MeterBand, Meter, parseMeter, parseMeterFilter, formatMeter, formatMeterSpec, meterModLine, meterDelLine,
   parseMeterDumpLine, MeterStats, parseMeterStatsLine,
 } from './meter';

@@ -107,6 +107,17 @@ export function formatMeter(m: Meter): string[] {
   })];
 }
 
+/** The meter in add-meter syntax (`meter=1,kbps,band=type=drop,rate=1000`), which parseMeter() reads back. */
+export function formatMeterSpec(m: Meter): string {
+  const bands = m.bands.map((b) => {
+    let s = `type=${b.type},rate=${b.rate}`;
+    if (m.flags.includes('burst')) s += `,burst_size=${b.burstSize}`;
+    if (b.type === 'dscp_remark') s += `,prec_level=${b.precLevel}`;
+    return s;
+  });
+  return `meter=${m.meterId},${m.flags.map((f) => `${f},`).join('')}band=${bands.join(',')}`;
+}
+
 /** The native `meter_add` / `meter_mod` line of 'm'. */
 export function meterModLine(command: 'meter_add' | 'meter_mod', m: Meter): string {
   const parts: string[] = [command, `meter_id=${m.meterId}`, ...m.flags];

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 
 import {
-  FlowSyntaxError, formatMeter, meterDelLine, meterModLine, parseMeter, parseMeterDumpLine, parseMeterFilter,
+  FlowSyntaxError, formatMeter, formatMeterSpec, meterDelLine, meterModLine, parseMeter, parseMeterDumpLine, parseMeterFilter,
   parseMeterStatsLine,
 } from '../../ovs-compat/src';
 
@@ -25,6 +25,7 @@ describe('meters: ovs-ofctl syntax and the native form', () => {
       expect(formatMeter(m)).to.deep.equal(printed);
       expect(meterModLine('meter_add', m)).to.equal(native);
       expect(parseMeterDumpLine(native.replace(/^meter_add /, ''))).to.deep.equal(m);
+      expect(parseMeter(formatMeterSpec(m)), 'the add-meter form reads back').to.deep.equal(m);
     });
   }
 

@@ -9,21 +9,23 @@
 // and token, with nothing applied.  Then the flow mods go to the logic
 // through SwitchFlows, which gives each its own result as OpenFlow does:
 // when some are refused, the answer is the error of the first refusal's
-// kind (FLOW_OVERLAP, TABLE_FULL, else FLOW_REFUSED) listing every refused
-// mod with its OpenFlow error type and code, and how many were applied.
+// kind (FLOW_OVERLAP, TABLE_FULL, GROUP_EXISTS, METER_NOT_FOUND, ... else
+// FLOW_REFUSED: codeFor) listing every refused mod with its OpenFlow error
+// type and code, and how many were applied.  Groups and meters are one mod
+// a request, in ovs-ofctl's syntax (group.ts, meter.ts), answered the same
+// way.
 //
 // Thread-safety: JS thread only (ApiHandlers' methods, bound by the glue).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Daemon, RunningSwitch } from '../daemon';
-import { FlowControlError, NotOpenflowError, SwitchFlows } from '../flows';
+import { FlowControlError, NotOpenflowError, SwitchFlows, translationError } from '../flows';
 import type { ModResult } from '../flows';
 import {
-  formatActions, formatGroup, formatMeter, groupDelLine, groupModLine, meterDelLine, meterModLine, NativeTranslationError,
+  formatActions, formatGroup, formatMeter, formatMeterSpec, groupDelLine, groupModLine, meterDelLine, meterModLine, NativeTranslationError,
   parseFlow, parseGroup, parseMeter, FlowSyntaxError, PORT_NAMES,
 } from '../../../ovs-compat/src';
 import type { FlowMod, Group, GroupStats, Meter, MeterStats } from '../../../ovs-compat/src';
-import { translationError } from '../flows';
 import { ApiError } from './errors';
 import type { ApiErrorCode, FlowModFailure } from './errors';
 import { flowEntryJson, flowSpecText, namesTable, parseQueryFilter } from './flow-json';
@@ -82,12 +84,7 @@ function meterJson(m: Meter, stats?: MeterStats): Schemas['MeterEntry'] {
       ...(stats?.bands[i] !== undefined && { packets: Number(stats.bands[i].packets), bytes: Number(stats.bands[i].bytes) }),
     })),
     ...(stats !== undefined && { packets: Number(stats.packets), bytes: Number(stats.bytes), durationSeconds: seconds(stats.durationNs) }),
-    meter: `meter=${m.meterId},${m.flags.map((f) => `${f},`).join('')}band=${m.bands.map((b) => {
-      let s = `type=${b.type},rate=${b.rate}`;
-      if (m.flags.includes('burst')) s += `,burst_size=${b.burstSize}`;
-      if (b.type === 'dscp_remark') s += `,prec_level=${b.precLevel}`;
-      return s;
-    }).join(',')}`,
+    meter: formatMeterSpec(m),
     text: lines.join('\n'),
   };
 }
