@@ -276,8 +276,15 @@ function actionSet(rng: Rng): FlowSet {
       const ins: string[] = [];
       if (rng.chance(0.3)) ins.push(`${setFields(rng, 'udp', 1)[0]}${rng.chance(0.3) ? `,${out(rng)}` : ''}`);
       if (t > 0 && rng.chance(0.3)) ins.push('clear_actions');
-      if (rng.chance(0.8)) ins.push(`write_actions(${writeList(rng)})`);
-      if (t < 2 && rng.chance(0.7)) ins.push(`goto_table:${rng.int(t + 1, 2)}`);
+      // A flow that ends the pipeline writes an output or a group, so that
+      // every seed's set forwards something (a set that only drops would
+      // compare nothing).
+      const goes = t < 2 && rng.chance(0.7);
+      if (rng.chance(0.8) || !goes) {
+        const w = writeList(rng);
+        ins.push(`write_actions(${goes || /output:|group:/.test(w) ? w : `${w},${out(rng)}`})`);
+      }
+      if (goes) ins.push(`goto_table:${rng.int(t + 1, 2)}`);
       flows.push(`table=${t},priority=${p},${randomMatch(rng, 'udp', 2)},actions=${ins.join(',') || 'drop'}`);
     });
     flows.push(`table=${t},priority=0,actions=${t === 0 ? 'goto_table:1' : rng.pick(['drop', 'write_actions(output:3)', 'clear_actions'])}`);
