@@ -11,7 +11,7 @@ import { MemifClient } from '../../../controller-agent/src/datapath';
 import type { NativeMemifClient } from '../../../controller-agent/src/datapath';
 import { drain, frame, mac, receive, sendAll } from '../../datapath/switch-rig';
 import { waitForAsync } from '../../support/wait';
-import { makeApiRig, TOKEN, viaInject } from './api-rig';
+import { makeApiRig, TOKEN, viaHttp, viaInject } from './api-rig';
 import type { Answer, ApiRig, Transport } from './api-rig';
 
 // ovs-ofctl's dump-flows line (OVS ofputil_flow_stats_format()).
@@ -96,6 +96,32 @@ describe('REST API: flows', function () {
   });
 
   describe('with the openflow logic', () => {
+    it('takes concurrent flow changes over the real unix socket, losing none', async () => {
+      await rig!.close();
+      rig = await makeApiRig({ listen: true });
+      const sock = viaHttp({ socketPath: rig.addresses!.socket });
+      expect((await sock({ method: 'POST', url: '/switches', body: { name: 'of0', logic: 'openflow' } })).status).to.equal(201);
+      // 20 clients at once, 50 flows each, then half of them deleted at once.
+      const adds = await Promise.all(Array.from({ length: 20 }, (_, c) => sock({
+        method: 'POST', url: '/switches/of0/flows',
+        body: { flows: Array.from({ length: 50 }, (__, i) => `priority=${c * 50 + i + 1},cookie=${c},ip,nw_dst=10.1.${c}.${i},actions=output:1`) },
+      })));
+      for (const a of adds) expect(a.status, a.text).to.equal(201);
+      const count = async () => (await sock({ method: 'GET', url: '/switches/of0/flows' })).json.flows.length;
+      expect(await count()).to.equal(1000);
+      const dels = await Promise.all(Array.from({ length: 10 }, (_, c) => sock({ method: 'DELETE', url: `/switches/of0/flows?cookie=${c}/-1` })));
+      for (const d of dels) expect(d.json).to.deep.equal({ deleted: 50 });
+      expect(await count()).to.equal(500);
+    });
+
+    it('refuses a body over the limit with BODY_TOO_LARGE', async () => {
+      const flows = Array.from({ length: 400 }, (_, i) => `priority=${i},ip,nw_dst=10.0.${i >> 8}.${i & 255},actions=output:1`);
+      const r = await post({ flows });
+      expect(r.status).to.equal(413);
+      expect(r.json.code).to.equal('BODY_TOO_LARGE');
+      expect(await dump()).to.deep.equal([]);
+    });
+
     it('adds flows given as strings and as JSON; GET answers JSON and ovs-ofctl text', async () => {
       const r = await post({
         flows: [
