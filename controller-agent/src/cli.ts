@@ -6,6 +6,9 @@
 //                 [--api-listen HOST:PORT|none]
 //   mswitch logics                         list the built-in switching logics
 //   mswitch version                        print the version
+//   mswitch demo [--bridge NAME] [--rundir DIR] [--count N]
+//                                          (root) two namespaces on veths through
+//                                          br0, pinging; removed on exit (cli/demo.ts)
 //   mswitch list-br | add-br | del-br | list-ports | add-port | del-port |
 //           dump-ports | set-logic | show | add-flow | add-flows | mod-flows |
 //           del-flows | dump-flows           talk to the running daemon through
@@ -65,6 +68,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerDaemonVerbs(program, setExit);
+
+  program.command('demo')
+    .description('(root) create two network namespaces on veths attached to br0 and ping across; everything is removed on exit')
+    .option('--bridge <name>', 'the bridge to attach to (default br0)')
+    .option('--rundir <dir>', 'a running daemon\'s run directory (default $MSWITCH_RUNDIR or /run/mswitch); without a daemon the demo runs its own switch')
+    .option('--count <n>', 'pings each way (default 3)', integer)
+    .action(async (flags: { bridge?: string; rundir?: string; count?: number }) => {
+      const { runDemo } = await import('./cli/demo');
+      setExit(await runDemo(flags));
+    });
 
   program.command('version')
     .description('print the version')
