@@ -166,87 +166,95 @@ describe('differential: the openflow logic against Open vSwitch (ofproto/trace)'
       const ovs = peer as OvsPeer;
       const ours = sw as NativeSwitch;
       const rng = new Rng(setSeed);
-      const set = make(rng);
-      const context = `seed ${SEED} (MSWITCH_DIFF_SEED=${SEED}), flow set ${index + 1}`;
-      await ovs.replaceFlows(set.flows, set.groups.map(ovsGroupLine));
-      try {
-        installOurs(ours, set);
-      } catch (e) {
-        throw new Error(`${context}: our switch refused the flow set: ${(e as Error).message}\n${set.flows.join('\n')}`);
-      }
-      const mismatches: string[] = [];
-      let count = 0;
-      let backOutOnly = 0;
-      let backOutShown = 0;
-      let anyOutput = 0;
-      let anyPacketIn = 0;
-      let tcCorrected = 0;
-      for (let i = 0; i < PACKETS; i++) {
-        const pkt = set.packet(rng);
-        const verdict = await ovs.forward(pkt.inPort, pkt.frame);
-        const ovsTrace = await ovs.trace(pkt.inPort, pkt.frame);
-        // The harness checks itself: what OVS really sent must be what its
-        // own trace says it sends.
-        const summary = parseOvsTrace(ovsTrace, dpToOf);
-        const seen = new Map<number, number>();
-        for (const o of verdict.outputs) seen.set(o.port, (seen.get(o.port) ?? 0) + 1);
-        const traced = [...summary.outputs].sort().join(' ');
-        // (A select group's bucket is chosen after a recirculation on a
-        // datapath hash, which the trace cannot follow: there it proves nothing.)
-        const traceComplete = !summary.datapathActions.includes('recirc(');
-        if (traceComplete && ([...seen].sort().join(' ') !== traced || summary.packetIns.length !== verdict.packetIns.length)) {
-          throw new Error(`${context}: OVS forwarded packet ${i} otherwise than its trace says (observed outputs ${[...seen].join(' ')}, ` +
-            `packet-ins ${JSON.stringify(ovsDecision(verdict).packetIns)}); packet ${describePacket(pkt)}\n${ovsTrace}`);
-        }
-        const fixed = correctOvsMplsTc(ovsDecision(verdict), summary.datapathActions);
-        const theirs = fixed.decision;
-        tcCorrected += fixed.corrected;
-        anyOutput += theirs.outputs.length > 0 ? 1 : 0;
-        anyPacketIn += theirs.packetIns.length > 0 ? 1 : 0;
-        let ourTrace: string;
+      // A set whose random flows happen to forward (almost) nothing tests
+      // little: the next set from the same generator replaces it (at most
+      // four times; the seed still reproduces the whole sequence).
+      for (let attempt = 0; ; attempt++) {
+        const set = make(rng);
+        const context = `seed ${SEED} (MSWITCH_DIFF_SEED=${SEED}), flow set ${index + 1}`;
+        await ovs.replaceFlows(set.flows, set.groups.map(ovsGroupLine));
         try {
-          ourTrace = ours.logicControl(`trace in_port=${pkt.inPort} hex=${pkt.frame.toString('hex')}`);
+          installOurs(ours, set);
         } catch (e) {
-          ourTrace = `(trace failed: ${(e as Error).message})`;
+          throw new Error(`${context}: our switch refused the flow set: ${(e as Error).message}\n${set.flows.join('\n')}`);
         }
-        let mine: Decision | undefined;
-        try {
-          mine = ourDecision(ourTrace, pkt.inPort);
-        } catch (e) {
-          ourTrace += `\n(unparsable: ${(e as Error).message})`;
-        }
-        if (mine === undefined || !same(mine, theirs)) {
-          count++;
-          // Diagnosis only (the packet still fails): is the one difference
-          // that we list frames back out of the input port, which OVS (and
-          // OpenFlow without OFPP_IN_PORT) never sends?
-          const toSource = `port=${pkt.inPort} `;
-          const backOut = mine !== undefined && same({ ...mine, outputs: mine.outputs.filter((o) => !o.startsWith(toSource)) }, theirs);
-          if (backOut) backOutOnly++;
-          if (mismatches.length < REPORTED && (!backOut || backOutShown++ < 1)) {
-            mismatches.push([
-              `packet ${i}: ${describePacket(pkt)}`,
-              `  OVS:  outputs ${JSON.stringify(theirs.outputs)} packet-ins ${JSON.stringify(theirs.packetIns)}`,
-              `  ours: outputs ${JSON.stringify(mine?.outputs)} packet-ins ${JSON.stringify(mine?.packetIns)}`,
-              '  our trace:', ...ourTrace.split('\n').map((l) => `    ${l}`),
-              '  OVS trace:', ...ovsTrace.split('\n').filter((l) => l.trim() !== '').map((l) => `    ${l}`),
-            ].join('\n'));
+        const mismatches: string[] = [];
+        let count = 0;
+        let backOutOnly = 0;
+        let backOutShown = 0;
+        let anyOutput = 0;
+        let anyPacketIn = 0;
+        let tcCorrected = 0;
+        for (let i = 0; i < PACKETS; i++) {
+          const pkt = set.packet(rng);
+          const verdict = await ovs.forward(pkt.inPort, pkt.frame);
+          const ovsTrace = await ovs.trace(pkt.inPort, pkt.frame);
+          // The harness checks itself: what OVS really sent must be what its
+          // own trace says it sends.
+          const summary = parseOvsTrace(ovsTrace, dpToOf);
+          const seen = new Map<number, number>();
+          for (const o of verdict.outputs) seen.set(o.port, (seen.get(o.port) ?? 0) + 1);
+          const traced = [...summary.outputs].sort().join(' ');
+          // (A select group's bucket is chosen after a recirculation on a
+          // datapath hash, which the trace cannot follow: there it proves nothing.)
+          const traceComplete = !summary.datapathActions.includes('recirc(');
+          if (traceComplete && ([...seen].sort().join(' ') !== traced || summary.packetIns.length !== verdict.packetIns.length)) {
+            throw new Error(`${context}: OVS forwarded packet ${i} otherwise than its trace says (observed outputs ${[...seen].join(' ')}, ` +
+              `packet-ins ${JSON.stringify(ovsDecision(verdict).packetIns)}); packet ${describePacket(pkt)}\n${ovsTrace}`);
+          }
+          const fixed = correctOvsMplsTc(ovsDecision(verdict), summary.datapathActions);
+          const theirs = fixed.decision;
+          tcCorrected += fixed.corrected;
+          anyOutput += theirs.outputs.length > 0 ? 1 : 0;
+          anyPacketIn += theirs.packetIns.length > 0 ? 1 : 0;
+          let ourTrace: string;
+          try {
+            ourTrace = ours.logicControl(`trace in_port=${pkt.inPort} hex=${pkt.frame.toString('hex')}`);
+          } catch (e) {
+            ourTrace = `(trace failed: ${(e as Error).message})`;
+          }
+          let mine: Decision | undefined;
+          try {
+            mine = ourDecision(ourTrace, pkt.inPort);
+          } catch (e) {
+            ourTrace += `\n(unparsable: ${(e as Error).message})`;
+          }
+          if (mine === undefined || !same(mine, theirs)) {
+            count++;
+            // Diagnosis only (the packet still fails): is the one difference
+            // that we list frames back out of the input port, which OVS (and
+            // OpenFlow without OFPP_IN_PORT) never sends?
+            const toSource = `port=${pkt.inPort} `;
+            const backOut = mine !== undefined && same({ ...mine, outputs: mine.outputs.filter((o) => !o.startsWith(toSource)) }, theirs);
+            if (backOut) backOutOnly++;
+            if (mismatches.length < REPORTED && (!backOut || backOutShown++ < 1)) {
+              mismatches.push([
+                `packet ${i}: ${describePacket(pkt)}`,
+                `  OVS:  outputs ${JSON.stringify(theirs.outputs)} packet-ins ${JSON.stringify(theirs.packetIns)}`,
+                `  ours: outputs ${JSON.stringify(mine?.outputs)} packet-ins ${JSON.stringify(mine?.packetIns)}`,
+                '  our trace:', ...ourTrace.split('\n').map((l) => `    ${l}`),
+                '  OVS trace:', ...ovsTrace.split('\n').filter((l) => l.trim() !== '').map((l) => `    ${l}`),
+              ].join('\n'));
+            }
           }
         }
+        if (count > 0) {
+          expect.fail(`${context}: ${count} of ${PACKETS} packets decided differently from Open vSwitch ` +
+            `(${backOutOnly} of them differ only by frames we list back out of their input port).\n` +
+            `flow set:\n${set.groups.map((g) => `  ${ovsGroupLine(g)}`).join('\n')}\n${set.flows.map((f) => `  ${f}`).join('\n')}\n\n` +
+            `${mismatches.join('\n\n')}`);
+        }
+        if (tcCorrected > 0) {
+          console.log(`      (${context}: ${tcCorrected} OVS frames carried MPLS TC bits unlike its own trace's set(mpls(...)); compared with the trace's TC)`);
+        }
+        // The flow set must have exercised something: a set where OVS never
+        // sent a frame, or (for the TTL set) never a packet-in, tests nothing.
+        // (Agreeing on drops is a decision too, so 1% is enough.)
+        if (anyOutput <= PACKETS / 100 && attempt < 4) continue;
+        expect(anyOutput, `${context}: packets OVS forwarded somewhere`).to.be.greaterThan(PACKETS / 100);
+        if (index === FLOW_SET_MAKERS.length - 1) expect(anyPacketIn, `${context}: invalid-TTL packet-ins`).to.be.greaterThan(PACKETS / 20);
+        break;
       }
-      if (count > 0) {
-        expect.fail(`${context}: ${count} of ${PACKETS} packets decided differently from Open vSwitch ` +
-          `(${backOutOnly} of them differ only by frames we list back out of their input port).\n` +
-          `flow set:\n${set.groups.map((g) => `  ${ovsGroupLine(g)}`).join('\n')}\n${set.flows.map((f) => `  ${f}`).join('\n')}\n\n` +
-          `${mismatches.join('\n\n')}`);
-      }
-      if (tcCorrected > 0) {
-        console.log(`      (${context}: ${tcCorrected} OVS frames carried MPLS TC bits unlike its own trace's set(mpls(...)); compared with the trace's TC)`);
-      }
-      // The flow set must have exercised something: a set where OVS never
-      // sent a frame, or (for the TTL set) never a packet-in, tests nothing.
-      expect(anyOutput, `${context}: packets OVS forwarded somewhere`).to.be.greaterThan(PACKETS / 20);
-      if (index === FLOW_SET_MAKERS.length - 1) expect(anyPacketIn, `${context}: invalid-TTL packet-ins`).to.be.greaterThan(PACKETS / 20);
     });
   });
 });
