@@ -22,10 +22,10 @@
 // barrier needs), so concurrent API requests are simply serialized.
 import {
   filterTokens, flowModLine, nativeBatches, NativeTranslationError, OFP_ERROR_CODES, OFPET, parseAggregate, parseDump,
-  parseGroupDumpLine, parseGroupStatsLine, parseMeterDumpLine, parseMeterStatsLine, parseNativeError,
+  parseGroupDumpLine, parseGroupStatsLine, parseMeterDumpLine, parseMeterStatsLine, parseNativeError, parseTrace,
 } from '../../ovs-compat/src';
 import type {
-  FlowMod, Group, GroupStats, Meter, MeterStats, NativeError, NativeFilter, NativeFlowEntry,
+  FlowMod, Group, GroupStats, Meter, MeterStats, NativeError, NativeFilter, NativeFlowEntry, TraceStep,
 } from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
 
@@ -154,6 +154,12 @@ export class SwitchFlows {
       const group = parseGroupDumpLine(l);
       return { group, stats: stats.get(group.groupId) };
     });
+  }
+
+  /** What 'frame' arriving on 'inPort' would hit and cause; counts nothing. */
+  trace(inPort: number, frame: Buffer): TraceStep[] {
+    this.check();
+    return parseTrace(this.query(`trace in_port=${inPort} hex=${frame.toString('hex')}`));
   }
 
   /** Every meter by id, with its counters. */

@@ -1,8 +1,9 @@
 // The REST API's flow, group and meter operations (dumpFlows, addFlows,
 // modifyFlows, deleteFlows; dumpGroups, addGroup, modifyGroup,
 // deleteGroups; dumpMeters, addMeter, modifyMeter, deleteMeters of
-// openapi/openapi.yaml): ovs-ofctl's add-flow(s), mod-flows, del-flows,
-// dump-flows and the group and meter verbs over HTTP.
+// openapi/openapi.yaml; and traceFrame): ovs-ofctl's add-flow(s),
+// mod-flows, del-flows, dump-flows and the group and meter verbs, and
+// ovs-appctl ofproto/trace, over HTTP.
 //
 // Design.  A request's flows are all parsed first (ovs-ofctl syntax or
 // JSON, flow-json.ts); a syntax error answers FLOW_SYNTAX naming the flow
@@ -22,13 +23,14 @@ import type { Daemon, RunningSwitch } from '../daemon';
 import { FlowControlError, NotOpenflowError, SwitchFlows, translationError } from '../flows';
 import type { ModResult } from '../flows';
 import {
-  formatActions, formatGroup, formatMeter, formatMeterSpec, groupDelLine, groupModLine, meterDelLine, meterModLine, NativeTranslationError,
+  emptyFilterFlow, formatActions, formatGroup, formatMeter, formatMeterSpec, groupDelLine, groupModLine, meterDelLine, meterModLine, NativeTranslationError,
   parseFlow, parseGroup, parseMeter, FlowSyntaxError, PORT_NAMES,
 } from '../../../ovs-compat/src';
 import type { FlowMod, Group, GroupStats, Meter, MeterStats } from '../../../ovs-compat/src';
 import { ApiError } from './errors';
 import type { ApiErrorCode, FlowModFailure } from './errors';
 import { flowEntryJson, flowSpecText, namesTable, parseQueryFilter } from './flow-json';
+import { traceJson } from './trace-json';
 import type { FlowQuery } from './flow-json';
 import type { components } from './schema';
 
@@ -332,5 +334,15 @@ export class FlowHandlers {
     this.applyGroup(req.params.name, () => meterDelLine(id), 'querystring.meter_id');
     req.log.info({ event: 'meters-deleted', switch: req.params.name, meter: id }, `${req.params.name}: meter ${id} deleted`);
     reply.code(204).send();
+  }
+
+  async traceFrame(req: Req<Schemas['TraceRequest']>): Promise<Schemas['Trace']> {
+    const flows = this.flowsOf(req.params.name);
+    try {
+      const steps = flows.trace(req.body.inPort, Buffer.from(req.body.packet, 'hex'));
+      return traceJson(steps, flows.dump({ flow: emptyFilterFlow(), allTables: true }));
+    } catch (e) {
+      throw flowsError(e, 'body');
+    }
   }
 }

@@ -282,6 +282,26 @@ export interface paths {
         patch: operations["modifyMeter"];
         trace?: never;
     };
+    "/switches/{name}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which flows a frame arriving on a port would hit and what would leave (ovs-appctl ofproto/trace); changes nothing */
+        post: operations["traceFrame"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -560,6 +580,32 @@ export interface components {
             /** @description the meter in ovs-ofctl add-meter syntax */
             meter: string;
             /** @description the ovs-ofctl dump-meters lines of the meter */
+            text: string;
+        };
+        TraceRequest: {
+            /** @description the port the frame arrives on */
+            inPort: number;
+            /** @description The Ethernet frame in hex, from the destination MAC on */
+            packet: string;
+        };
+        TraceStep: {
+            /** @enum {string} */
+            type: "match" | "miss" | "output" | "packet_in" | "drop";
+            table?: number;
+            priority?: number;
+            /** @description match - the flow hit, in ovs-ofctl syntax */
+            flow?: string;
+            /** @description output - a port number or IN_PORT, FLOOD, ALL, LOCAL, ... */
+            port?: string;
+            /** @description packet_in - action, no_match, invalid_ttl */
+            reason?: string;
+            cookie?: string;
+            /** @description output, packet_in - the frame in hex as it leaves */
+            packet?: string;
+        };
+        Trace: {
+            steps: components["schemas"]["TraceStep"][];
+            /** @description the steps as the CLI prints them */
             text: string;
         };
     };
@@ -1440,6 +1486,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeterEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    traceFrame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TraceRequest"];
+            };
+        };
+        responses: {
+            /** @description The pipeline's steps, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -8,6 +8,7 @@
 //   dump-flows BR [FLOW] [--strict]  printed exactly as ovs-ofctl dump-flows prints
 //   add-group BR GROUP, mod-group BR GROUP, del-groups BR [group_id=G], dump-groups BR [group_id=G]
 //   add-meter BR METER, mod-meter BR METER, del-meters BR [meter=M], dump-meters BR [meter=M]
+//   trace BR in_port=N HEX           the flows a frame would hit, as ovs-appctl ofproto/trace
 //
 // add-flows reads the whole file first, so a syntax error names its line
 // and nothing is sent; then it sends the flows in requests under the API's
@@ -215,5 +216,15 @@ export function registerFlowVerbs(kit: VerbKit): void {
     .action(async (bridge: string, meter: string | undefined, flags: Common) => setExit(await run('dump-meters', flags, async (api) => {
       const q = meterQuery(meter);
       return api.call<string>('GET', metersPath(bridge, `${q === '' ? '?' : `${q}&`}format=text`));
+    })));
+
+  verb('trace <bridge> <in_port> <packet>', 'show which flows the frame PACKET (hex) arriving on in_port=N would hit, and what would leave; changes nothing')
+    .action(async (bridge: string, inPort: string, packet: string, flags: Common) => setExit(await run('trace', flags, async (api) => {
+      const m = /^(?:in_port=)?(\d{1,4})$/.exec(inPort);
+      if (!m) throw kit.usageError(`${inPort}: expected in_port=N`);
+      const hex = packet.replace(/^0x/i, '').replace(/[\s:]/g, '');
+      if (!/^([0-9a-f]{2})+$/i.test(hex)) throw kit.usageError('the packet must be hex digits, two a byte');
+      const t = await api.call<Schemas['Trace']>('POST', `/switches/${encodeURIComponent(bridge)}/trace`, { inPort: Number(m[1]), packet: hex });
+      return t.text;
     })));
 }

@@ -161,4 +161,17 @@ describe('mswitch flow verbs', function () {
     expect(await ok('dump-meters', 'of0')).to.equal('OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):');
     expect((await mswitch('dump-meters', 'of0', 'meter=0')).code).to.equal(2);
   });
+
+  it('trace prints the flows a frame hits and what leaves', async () => {
+    await ok('add-flow', 'of0', 'priority=10,in_port=1,actions=output:2');
+    const hex = '020000000002' + '020000000001' + '88b5' + '00'.repeat(46);
+    expect(await ok('trace', 'of0', 'in_port=1', hex)).to.equal([
+      'table 0: priority=10,in_port=1,actions=output:2',
+      `output 2: 60 bytes ${hex}`,
+      'Final: 2',
+    ].join('\n'));
+    expect(await ok('trace', 'of0', 'in_port=3', hex)).to.equal('table 0: no match (table miss)\nFinal: drop');
+    expect((await mswitch('trace', 'of0', 'port1', hex)).code).to.equal(2);
+    expect((await mswitch('trace', 'of0', 'in_port=1', 'zz')).code).to.equal(2);
+  });
 });

@@ -406,4 +406,34 @@ describe('REST API: flows', function () {
       expect(m.bands[0].packets, 'dropped by the band').to.equal(frames.length - got.length);
     });
   });
+
+  describe('trace', () => {
+    it('shows the flows a frame hits and what leaves, without counting it', async () => {
+      await post({ flows: ['priority=10,in_port=1,actions=output:2,goto_table:1', 'table=1,priority=5,dl_type=0x88b5,actions=mod_dl_dst:02:00:00:00:00:09,CONTROLLER:64,output:3'] });
+      const f = frame(mac(2), mac(1), 64, 7);
+      const r = await call({ method: 'POST', url: '/switches/of0/trace', body: { inPort: 1, packet: f.toString('hex') } });
+      expect(r.status, r.text).to.equal(200);
+      const changed = Buffer.from(f);
+      mac(9).copy(changed, 0);
+      // packet-ins carry the whole frame (OpenFlow 1.3 section 7.2.5 allows it; OVS does the same).
+      expect(r.json.steps).to.deep.equal([
+        // The logic lists the tables visited, then what left, in order.
+        { type: 'match', table: 0, priority: 10, flow: 'priority=10,in_port=1,actions=output:2,goto_table:1' },
+        { type: 'match', table: 1, priority: 5, flow: 'table=1,priority=5,dl_type=0x88b5,actions=set_field:02:00:00:00:00:09->eth_dst,CONTROLLER:64,output:3' },
+        { type: 'output', port: '2', packet: f.toString('hex') },
+        { type: 'packet_in', table: 1, reason: 'action', cookie: '0x0', packet: changed.toString('hex') },
+        { type: 'output', port: '3', packet: changed.toString('hex') },
+      ]);
+      expect(r.json.text).to.match(/^table 0: priority=10,in_port=1,actions=output:2,goto_table:1\n/);
+      expect(r.json.text).to.match(/\nFinal: 2,CONTROLLER,3\n$/);
+      expect((await dump()).every((e) => e.packets === 0), 'trace counts nothing').to.equal(true);
+
+      const miss = await call({ method: 'POST', url: '/switches/of0/trace', body: { inPort: 2, packet: f.toString('hex') } });
+      expect(miss.json.steps[0]).to.deep.equal({ type: 'miss', table: 0 });
+      expect(miss.json.text).to.match(/Final: drop\n$/);
+      const bad = await call({ method: 'POST', url: '/switches/of0/trace', body: { inPort: 1, packet: 'xyz' } });
+      expect(bad.status).to.equal(400);
+      expect(bad.json.code).to.equal('VALIDATION_FAILED');
+    });
+  });
 });
