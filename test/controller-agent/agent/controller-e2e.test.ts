@@ -25,8 +25,18 @@ import type { TrackedProcess } from '../../support/processes';
 import { makeTempRunDir, removeTempDir } from '../../support/tmp-dir';
 import { waitFor } from '../../support/wait';
 
+// A peer missing from this machine makes its tests pending (never passed).
+const installed = (cmd: string): boolean => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 function ofctl(rundir: string, ...args: string[]): string {
-  return execFileSync('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { env: { ...process.env, OVS_RUNDIR: rundir }, encoding: 'utf8', timeout: 10000 });
+  return execFileSync('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { env: { ...process.env, OVS_RUNDIR: rundir }, encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 // The flow lines of dump-flows without the fields that change by themselves.
@@ -50,7 +60,8 @@ describe('agent e2e: ovs-ofctl over the management socket', function () {
   let rundir: string;
   let d: DaemonProcess | undefined;
 
-  before(async () => {
+  before(async function () {
+    if (!installed('ovs-ofctl')) this.skip();
     rundir = makeTempRunDir();
     d = await startDaemon({ rundir, args: ['--logic', 'openflow', '--memif-ports', '2'] });
   });
@@ -79,7 +90,8 @@ describe('agent e2e: ovs-ofctl over the management socket', function () {
     } catch (e) {
       err = String((e as { stderr?: string }).stderr);
     }
-    expect(err).to.match(/OFPBIC_BAD_TABLE_ID|OFPBAC_BAD|OFPET_BAD_INSTRUCTION/);
+    // goto_table must go forward (OpenFlow 1.3.5 section 5.1).
+    expect(err).to.match(/OFPBIC_BAD_TABLE_ID/);
   });
 
   it('add-group / dump-groups and add-meter / dump-meters read back what was added', () => {
@@ -106,6 +118,10 @@ describe('agent e2e: an os-ken learning switch drives the bridge', function () {
   let d: DaemonProcess | undefined;
   let osken: TrackedProcess | undefined;
   let clients: NativeMemifClient[] = [];
+
+  before(function () {
+    if (!installed('osken-manager') || !installed('ovs-ofctl')) this.skip();
+  });
 
   async function start(failMode: 'secure' | 'standalone'): Promise<{ c1: NativeMemifClient; c2: NativeMemifClient }> {
     rundir = makeTempRunDir();
