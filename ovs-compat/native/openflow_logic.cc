@@ -16,10 +16,14 @@
 //   and single-writer).  One plain output becomes UNICAST or FLOOD.
 //
 // Publication and grace periods
-//   Control commands edit private state (classifiers, groups, meters),
-//   then PublishAndSync publishes whatever they touched, bumps the EMC
+//   Control commands edit groups and meters privately and flow tables
+//   mostly in place (classifier.h: a rule of an existing mask is seen, or
+//   stops being seen, as soon as it is changed, whole or not at all), then
+//   PublishAndSync publishes whatever they touched, bumps the EMC
 //   generation and waits for a grace period before freeing what the old
-//   versions referenced.  The grace period is an epoch scheme with one
+//   versions referenced.  So a packet looked up during a control call may
+//   see some of its flow changes and not others, as with a switch that
+//   applies OpenFlow flow mods one by one; none is ever half-applied.  The grace period is an epoch scheme with one
 //   slot per worker: lookup announces the global epoch in its slot (0 when
 //   outside lookup); the control thread bumps the epoch after publishing
 //   and waits until every slot is 0 or at least the new epoch.  Lookups
