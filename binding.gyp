@@ -26,8 +26,11 @@
       "target_name": "mswitch-pkt-gen",
       "type": "executable",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc datapath/src/tools/pkt_gen*.cc 2>/dev/null || true')"
-      ]
+        "<!@(sh -c 'ls -1 datapath/src/memif/client*.cc datapath/src/tools/pkt_gen*.cc 2>/dev/null || true')",
+        "datapath/src/ports/afxdp_socket.cc",
+        "datapath/src/ports/xdp_prog.cc"
+      ],
+      "libraries": ["-lbpf"]
     },
     {
       "target_name": "mswitch-hostile-client",
@@ -40,7 +43,7 @@
       "target_name": "mswitch-native-test",
       "type": "executable",
       "sources": [
-        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc test/datapath/native/*.cc 2>/dev/null || true')"
+        "<!@(sh -c 'ls -1 datapath/src/core/*.cc datapath/src/memif/*.cc datapath/src/logics/*.cc ovs-compat/native/*.cc datapath/src/ports/frame_offload.cc test/datapath/native/*.cc 2>/dev/null || true')"
       ]
     },
     {

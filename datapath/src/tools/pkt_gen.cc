@@ -1,13 +1,19 @@
 // mswitch-pkt-gen: a memif packet generator and sink in the spirit of
-// netmap's pkt-gen, built on our memif client library.
+// netmap's pkt-gen, built on our memif client library, with AF_XDP modes
+// for Linux interfaces.
 //
 // What?
 //   Attaches to a memif master (the switch, or DPDK's net_memif in server
 //   role) and runs one of five modes: tx (generate), rx (count and verify),
 //   txrx (both on one connection), ping (round-trip latency) and pong
-//   (echo).  Frames are Ethernet/IPv4/UDP carrying a stream id and a
-//   sequence number (pkt_gen.h), so rx verifies per stream: received,
-//   out-of-order, duplicates, gaps.
+//   (echo).  Or, on a Linux interface (a veth end in a namespace), xdp-tx
+//   (generate through AF_XDP sockets: several Mpps into a veth, where
+//   AF_PACKET generators such as trafgen stop near 0.75) and xdp-rx (count
+//   and verify what the interface receives, through our own XDP program
+//   and AF_XDP sockets); see pkt_gen_xdp.h.  Frames are
+//   Ethernet/IPv4/UDP carrying a stream id and a sequence number
+//   (pkt_gen.h), so rx verifies per stream: received, out-of-order,
+//   duplicates, gaps.
 //
 // Design
 //   main() parses options, connects, starts one thread per queue and side
@@ -16,8 +22,10 @@
 //   prints one rate line per second.  After joining it prints a human
 //   summary and, with --json, a one-line JSON summary as the last line.
 //
-// Exit codes: 0 done, 1 cannot connect, 2 bad usage, 3 the master
-// disconnected us during the run (the summary is still printed).
+// Exit codes: 0 done, 1 cannot connect (xdp: cannot open the sockets or
+// attach the program), 2 bad usage, 3 the master disconnected us during
+// the run, 4 an xdp socket failed during the run (the summary is still
+// printed in the last three cases).
 #include <getopt.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -36,6 +44,7 @@
 #include <vector>
 
 #include "tools/pkt_gen.h"
+#include "tools/pkt_gen_xdp.h"
 
 namespace msw {
 namespace pktgen {
@@ -47,21 +56,25 @@ void OnSignal(int) { g_signalled = 1; }
 
 const char kUsage[] =
     "usage: mswitch-pkt-gen -f tx|rx|txrx|ping|pong -i SOCKET [options]\n"
-    "  -i PATH            memif master socket (with --abstract: abstract name)\n"
+    "       mswitch-pkt-gen xdp-tx|xdp-rx --ifname IFNAME [options]  (or -f xdp-tx -i IFNAME)\n"
+    "  -i PATH            memif master socket (with --abstract: abstract name);\n"
+    "                     xdp modes: the interface (also --ifname)\n"
+    "  --xdp-mode M       xdp-rx: auto, native or generic XDP (auto: native, else generic)\n"
     "  --abstract         connect to the abstract socket \"\\0\"PATH\n"
     "  --id N             memif interface id (0)\n"
     "  --secret S         memif secret (none)\n"
     "  --name S           our name in the handshake (mswitch-pkt-gen)\n"
-    "  -l LEN             frame length 60..65535 (60); longer than a buffer = chains\n"
+    "  -l LEN, --len LEN  frame length 60..65535 (60); longer than a buffer = chains;\n"
+    "                     xdp-tx: up to 4096 and the interface's MTU + 14\n"
     "  -b N               batch size (256)\n"
-    "  -R PPS             rate limit over all queues, k/M/G suffixes (none)\n"
-    "  -n N               frames to send/receive, or ping round trips (no limit)\n"
+    "  -R PPS, --rate PPS rate limit over all queues, k/M/G suffixes (none)\n"
+    "  -n N, --count N    frames to send/receive, or ping round trips (no limit)\n"
     "  -T SECONDS         run time (no limit)\n"
     "  --flows N          vary IPs and UDP ports over N flows (1)\n"
     "  --src-mac M, --dst-mac M   (02:00:00:00:00:01, ff:ff:ff:ff:ff:ff)\n"
     "  --src-ip A, --dst-ip A     first flow's addresses (10.0.0.1, 10.1.0.1)\n"
     "  --stream N         stream id; queue q sends stream N+q (0)\n"
-    "  -q N               queue pairs (1)\n"
+    "  -q N               queue pairs (1); xdp modes: one socket on each of queues 0..N-1\n"
     "  --ring-size N      slots per ring, power of two (1024)\n"
     "  --buffer-size N    bytes per buffer, 2048..65535 (2048)\n"
     "  --timeout MS       handshake timeout (3000)\n"
@@ -102,7 +115,7 @@ bool ParseIp(const char* s, uint32_t* ip) {
 
 bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
   enum { kAbstract = 256, kId, kSecret, kName, kFlows, kSrcMac, kDstMac, kSrcIp,
-         kDstIp, kStream, kRingSize, kBufferSize, kTimeout, kBusy, kJson };
+         kDstIp, kStream, kRingSize, kBufferSize, kTimeout, kBusy, kJson, kXdpMode };
   static const option kLong[] = {
       {"abstract", no_argument, nullptr, kAbstract}, {"id", required_argument, nullptr, kId},
       {"secret", required_argument, nullptr, kSecret}, {"name", required_argument, nullptr, kName},
@@ -113,6 +126,9 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
       {"buffer-size", required_argument, nullptr, kBufferSize},
       {"timeout", required_argument, nullptr, kTimeout}, {"busy", no_argument, nullptr, kBusy},
       {"json", no_argument, nullptr, kJson}, {"help", no_argument, nullptr, 'h'},
+      {"ifname", required_argument, nullptr, 'i'}, {"rate", required_argument, nullptr, 'R'},
+      {"len", required_argument, nullptr, 'l'}, {"count", required_argument, nullptr, 'n'},
+      {"xdp-mode", required_argument, nullptr, kXdpMode},
       {nullptr, 0, nullptr, 0}};
   o->memif.name = "mswitch-pkt-gen";
   int c;
@@ -133,6 +149,8 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
         else if (m == "txrx") o->mode = Mode::kTxRx;
         else if (m == "ping") o->mode = Mode::kPing;
         else if (m == "pong") o->mode = Mode::kPong;
+        else if (m == "xdp-tx") o->mode = Mode::kXdpTx;
+        else if (m == "xdp-rx") o->mode = Mode::kXdpRx;
         else ok = false, *err = "unknown mode '" + m + "'";
         break;
       }
@@ -158,6 +176,12 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
       case kDstIp: if (!(ok = ParseIp(optarg, &o->dst_ip))) *err = std::string("bad IPv4 address '") + optarg + "'"; break;
       case kBusy: o->busy = true; break;
       case kJson: o->json = true; break;
+      case kXdpMode:
+        o->xdp_attach = optarg;
+        if (o->xdp_attach != "auto" && o->xdp_attach != "native" && o->xdp_attach != "generic") {
+          ok = false, *err = "bad --xdp-mode '" + o->xdp_attach + "' (auto, native or generic)";
+        }
+        break;
       case 'h': fputs(kUsage, stdout); exit(0);
       default: *err = "bad option"; return false;
     }
@@ -167,6 +191,19 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
     *err = std::string("unexpected argument '") + argv[optind] + "'";
     return false;
   }
+  if (IsXdp(o->mode)) {
+    // -i names the interface here; the memif socket stays unused.
+    o->ifname = o->memif.socket;
+    if (o->ifname.empty()) {
+      *err = "no interface given (--ifname IFNAME)";
+      return false;
+    }
+    if (o->mode == Mode::kXdpTx && o->len > kXdpMaxFrame) {
+      *err = "xdp-tx frames are at most " + std::to_string(kXdpMaxFrame) + " bytes";
+      return false;
+    }
+    return true;
+  }
   if (o->memif.socket.empty()) {
     *err = "no socket given (-i PATH)";
     return false;
@@ -174,8 +211,8 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* err) {
   return true;
 }
 
-bool HasTx(Mode m) { return m != Mode::kRx; }
-bool HasRx(Mode m) { return m != Mode::kTx; }
+bool HasTx(Mode m) { return ModeSends(m); }
+bool HasRx(Mode m) { return ModeReceives(m); }
 
 // Starts one thread per queue and side for the mode.
 std::vector<std::thread> StartWorkers(Run* run, uint32_t queues) {
@@ -198,6 +235,17 @@ std::vector<std::thread> StartWorkers(Run* run, uint32_t queues) {
   }
   if (o.mode == Mode::kPong) {
     for (uint32_t q = 0; q < queues; q++) threads.emplace_back(PongLoop, run, q);
+  }
+  if (o.mode == Mode::kXdpTx) {
+    run->tx_running = queues;
+    for (uint32_t q = 0; q < queues; q++) {
+      const uint64_t quota =
+          o.count ? o.count / queues + (q < o.count % queues ? 1 : 0) : UINT64_MAX;
+      threads.emplace_back(XdpTxLoop, run, q, quota, o.rate / queues);
+    }
+  }
+  if (o.mode == Mode::kXdpRx) {
+    for (uint32_t q = 0; q < queues; q++) threads.emplace_back(XdpRxLoop, run, q);
   }
   return threads;
 }
@@ -224,7 +272,8 @@ void PrintRateLine(Mode mode, double at, double secs, const Totals& tx, const To
 // plus everything back, or a second of silence).  Prints the rate lines.
 void Supervise(Run* run, int64_t start, std::string* disconnect, bool* interrupted) {
   const Options& o = *run->opt;
-  const bool senders = o.mode == Mode::kTx || o.mode == Mode::kTxRx || o.mode == Mode::kPing;
+  const bool senders = o.mode == Mode::kTx || o.mode == Mode::kTxRx || o.mode == Mode::kPing ||
+                       o.mode == Mode::kXdpTx;
   int64_t next_report = start + 1000000000, prev_at = start, senders_done_at = 0;
   Totals prev_tx, prev_rx;
   for (;;) {
@@ -236,7 +285,7 @@ void Supervise(Run* run, int64_t start, std::string* disconnect, bool* interrupt
       return;
     }
     if (o.duration > 0 && now - start >= static_cast<int64_t>(o.duration * 1e9)) return;
-    if (!run->client->Connected()) {
+    if (run->client && !run->client->Connected()) {
       *disconnect = run->client->DisconnectReason();
       return;
     }
@@ -260,9 +309,45 @@ void Supervise(Run* run, int64_t start, std::string* disconnect, bool* interrupt
 
 }  // namespace
 
+// The xdp modes: sockets on the interface instead of a memif connection;
+// the same workers, supervision and summary.
+int XdpMain(const Options& o) {
+  std::string err;
+  std::unique_ptr<XdpIo> io = XdpIo::Open(o, &err);
+  if (!io) {
+    fprintf(stderr, "mswitch-pkt-gen: %s\n", err.c_str());
+    return 1;
+  }
+  printf("attached to %s\n", io->Describe().c_str());
+  fflush(stdout);
+  Run run(io->queues());
+  run.opt = &o;
+  run.xdp = io.get();
+  const int64_t start = NowNs();
+  std::vector<std::thread> threads = StartWorkers(&run, io->queues());
+  std::string disconnect;
+  bool interrupted = false;
+  Supervise(&run, start, &disconnect, &interrupted);
+  run.stop.store(true);
+  for (std::thread& t : threads) t.join();
+  run.extra_json = io->StatsJson();
+  io->PrintStats();
+  PrintSummary(run, start, disconnect, interrupted);
+  const std::string failed = run.Failure();
+  if (!failed.empty()) fprintf(stderr, "mswitch-pkt-gen: %s\n", failed.c_str());
+  return failed.empty() ? 0 : 4;
+}
+
 int Main(int argc, char** argv) {
   Options o;
   std::string err;
+  // `mswitch-pkt-gen xdp-tx ...`: a leading verb is the mode, as with -f.
+  std::vector<char*> args(argv, argv + argc);
+  static char kModeFlag[] = "-f";
+  if (argc > 1 && argv[1][0] != '-') args.insert(args.begin() + 1, kModeFlag);
+  args.push_back(nullptr);
+  argc = static_cast<int>(args.size()) - 1;
+  argv = args.data();
   if (!ParseArgs(argc, argv, &o, &err)) {
     fprintf(stderr, "mswitch-pkt-gen: %s\n%s", err.c_str(), kUsage);
     return 2;
@@ -272,6 +357,7 @@ int Main(int argc, char** argv) {
   sa.sa_handler = OnSignal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  if (IsXdp(o.mode)) return XdpMain(o);
 
   std::unique_ptr<MemifClient> client = MemifClient::Connect(o.memif, &err);
   if (!client) {

@@ -1,6 +1,7 @@
 // mswitch-pkt-gen internals shared by pkt_gen.cc (options, threads,
-// reports), pkt_gen_frame.cc (frames and sequence checks) and
-// pkt_gen_modes.cc (the per-mode loops).
+// reports), pkt_gen_frame.cc (frames and sequence checks),
+// pkt_gen_modes.cc (the memif mode loops) and pkt_gen_xdp.cc (the AF_XDP
+// modes on a Linux interface, xdp-tx and xdp-rx).
 //
 // Frame format (all Ethernet/IPv4/UDP, IP checksum valid, UDP checksum 0):
 //   [0..14)   Ethernet: dst MAC, src MAC, type 0x0800
@@ -15,6 +16,7 @@
 #define MSWITCH_TOOLS_PKT_GEN_H_
 
 #include <atomic>
+#include <mutex>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -25,11 +27,20 @@
 namespace msw {
 namespace pktgen {
 
-enum class Mode { kTx, kRx, kTxRx, kPing, kPong };
+enum class Mode { kTx, kRx, kTxRx, kPing, kPong, kXdpTx, kXdpRx };
+
+inline bool IsXdp(Mode m) { return m == Mode::kXdpTx || m == Mode::kXdpRx; }
+// Whether the mode transmits (its summary has a tx side) / receives.
+inline bool ModeSends(Mode m) { return m != Mode::kRx && m != Mode::kXdpRx; }
+inline bool ModeReceives(Mode m) { return m != Mode::kTx && m != Mode::kXdpTx; }
+
+class XdpIo;  // pkt_gen_xdp.h
 
 struct Options {
   Mode mode = Mode::kTx;
-  MemifClientConfig memif;
+  MemifClientConfig memif;     // memif.queues is -q for the xdp modes too
+  std::string ifname;          // xdp modes: the interface (-i / --ifname)
+  std::string xdp_attach = "auto";  // xdp-rx: auto, native or generic XDP
   uint32_t len = 60;           // frame length, 60..65535
   uint32_t batch = 256;        // frames per ring operation
   double rate = 0;             // pps over all queues, 0 = unlimited
@@ -115,7 +126,9 @@ struct alignas(64) Counters {
 // Everything the mode loops share with the main thread.
 struct Run {
   const Options* opt = nullptr;
-  MemifClient* client = nullptr;
+  MemifClient* client = nullptr;         // memif modes
+  XdpIo* xdp = nullptr;                  // xdp modes
+  std::string extra_json;                // appended to the JSON summary (",\"xdp\":{...}")
   std::atomic<bool> stop{false};
   std::vector<Counters> tx, rx;          // per queue
   std::vector<RxChecker> checkers;       // per queue (rx side)
@@ -125,6 +138,24 @@ struct Run {
   std::atomic<uint64_t> ping_lost{0};
   std::atomic<uint64_t> pong_dropped{0};
   explicit Run(uint32_t queues) : tx(queues), rx(queues), checkers(queues) {}
+
+  // A worker that cannot go on records why (the first reason wins) and
+  // ends the run.
+  void Fail(const std::string& why) {
+    {
+      std::lock_guard<std::mutex> g(failed_mu_);
+      if (failed_.empty()) failed_ = why;
+    }
+    stop.store(true);
+  }
+  std::string Failure() const {
+    std::lock_guard<std::mutex> g(failed_mu_);
+    return failed_;
+  }
+
+ private:
+  mutable std::mutex failed_mu_;
+  std::string failed_;
 };
 
 int64_t NowNs();
@@ -134,6 +165,12 @@ void TxLoop(Run* run, uint32_t q, uint64_t quota, double rate);
 void RxLoop(Run* run, uint32_t q);
 void PingLoop(Run* run);
 void PongLoop(Run* run, uint32_t q);
+void XdpTxLoop(Run* run, uint32_t q, uint64_t quota, double rate);
+void XdpRxLoop(Run* run, uint32_t q);
+
+// Pacing and backoff shared by the memif and xdp loops (pkt_gen_modes.cc).
+void SleepUntil(int64_t due_ns, const std::atomic<bool>& stop);
+void Backoff(const Options& o, uint32_t* spins);
 
 // Totals over the per-queue counters of one side; first/last activity
 // over all queues.

@@ -43,7 +43,9 @@ void SleepNs(int64_t ns) {
   nanosleep(&ts, nullptr);
 }
 
-// Waits for S2M ring space in the style the options ask: --busy spins,
+}  // namespace
+
+// Waits for ring space in the style the options ask: --busy spins,
 // otherwise a few spins, then 10 µs naps ('spins' counts the attempts).
 void Backoff(const Options& o, uint32_t* spins) {
   if (o.busy || ++*spins < 64) {
@@ -65,8 +67,6 @@ void SleepUntil(int64_t due_ns, const std::atomic<bool>& stop) {
     }
   }
 }
-
-}  // namespace
 
 int64_t NowNs() {
   timespec ts;

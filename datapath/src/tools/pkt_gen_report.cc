@@ -49,6 +49,8 @@ const char* ModeName(Mode m) {
     case Mode::kTxRx: return "txrx";
     case Mode::kPing: return "ping";
     case Mode::kPong: return "pong";
+    case Mode::kXdpTx: return "xdp-tx";
+    case Mode::kXdpRx: return "xdp-rx";
   }
   return "?";
 }
@@ -112,7 +114,7 @@ void PrintSummary(const Run& run, int64_t start_ns, const std::string& disconnec
   const Rate tx = MakeRate(tx_t, o.mode == Mode::kPong ? tx_t.first_ns : start_ns);
   const Totals rx_t = Sum(run.rx);
   const Rate rx = MakeRate(rx_t, rx_t.first_ns);
-  const bool has_tx = o.mode != Mode::kRx, has_rx = o.mode != Mode::kTx;
+  const bool has_tx = ModeSends(o.mode), has_rx = ModeReceives(o.mode);
   std::string json = std::string("{\"mode\":\"") + ModeName(o.mode) + "\"" +
                      ",\"queues\":" + std::to_string(run.tx.size()) +
                      ",\"frame_len\":" + std::to_string(o.len) +
@@ -130,7 +132,7 @@ void PrintSummary(const Run& run, int64_t start_ns, const std::string& disconnec
     uint64_t errors = 0, foreign = 0, bad_length = 0;
     std::string streams;
     for (size_t q = 0; q < run.checkers.size(); q++) {
-      errors += run.client->Stats(static_cast<uint32_t>(q)).rx_errors;
+      if (run.client) errors += run.client->Stats(static_cast<uint32_t>(q)).rx_errors;
       const RxChecker& c = run.checkers[q];
       foreign += c.foreign;
       bad_length += c.bad_length;
@@ -182,6 +184,7 @@ void PrintSummary(const Run& run, int64_t start_ns, const std::string& disconnec
     printf("pong: %" PRIu64 " frames not echoed (ring full)\n", run.pong_dropped.load());
     json += ",\"pong\":{\"dropped\":" + std::to_string(run.pong_dropped.load()) + "}";
   }
+  json += run.extra_json;
   if (o.json) printf("%s}\n", json.c_str());
   fflush(stdout);
 }
