@@ -5,6 +5,7 @@ import { expect } from 'chai';
 
 import { OpenFlowError } from '../../../controller-agent/src/openflow';
 import type { OfMessage } from '../../../controller-agent/src/openflow';
+import { PacketInLimiter } from '../../../controller-agent/src/agent/rate-limit';
 import type { AsyncMessage } from '../../../controller-agent/src/agent/types';
 import { handshake, negotiatedVersion, OfPeer, startRig, TEST_PORTS, type Rig } from './session-rig';
 
@@ -360,5 +361,22 @@ describe('agent session: async messages', () => {
     for (let i = 0; i < 5; i++) rig.manager.sendAsync(packetIn(1));
     const counts = rig.manager.status().sessions.map((s) => s.packetInSent);
     expect(counts.every((c) => c >= 12 && c <= 13)).to.equal(true, `sent ${counts}`);
+  });
+});
+
+describe('agent session: PacketInLimiter', () => {
+  it('allows a burst, refills at the rate, counts sent and dropped; 0 is unlimited', () => {
+    let now = 0;
+    const l = new PacketInLimiter(100, 5, () => now);
+    const take = (n: number): number => Array.from({ length: n }, () => l.take()).filter(Boolean).length;
+    expect(take(8)).to.equal(5);
+    now += 20; // 2 tokens at 100/s
+    expect(take(5)).to.equal(2);
+    now += 10_000; // refill is capped at the burst
+    expect(take(10)).to.equal(5);
+    expect({ sent: l.sent, dropped: l.dropped }).to.deep.equal({ sent: 12, dropped: 11 });
+    const free = new PacketInLimiter(0);
+    expect(Array.from({ length: 1000 }, () => free.take()).every(Boolean)).to.equal(true);
+    expect(() => new PacketInLimiter(-1)).to.throw(/packet-in rate -1/);
   });
 });
