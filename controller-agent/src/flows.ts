@@ -5,7 +5,11 @@
 //
 // What?  SwitchFlows.apply() takes many flow mods and answers one result
 // per mod, as OpenFlow gives one result per message: a refused mod does
-// not undo or stop the others.  dump() pages through the logic's flows.
+// not undo or stop the others (applyOne() does the same for one group or
+// meter line).  dump() pages through the logic's flows; aggregate(),
+// groups(), meters() and trace() read the rest of what the logic knows.
+// A caller that must see every change (persistence, metrics) should hook
+// here rather than wrap logicControl.
 //
 // Design.  Mods are translated (ovs-compat/src/to-native.ts) and sent in
 // batches, one control call per batch.  The contract's batch semantics
