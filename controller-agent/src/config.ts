@@ -156,10 +156,11 @@ function interfacesFor(listed: MemifInterfaceFileConfig[], memifPorts: number): 
 function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): SwitchConfig {
   const memif = s.memif ?? {};
   const openflow = buildOpenflowConfig(s, o.openflow);
+  // A switch given controllers runs the flow tables unless told otherwise.
+  const logic = o.logic ?? s.logic ?? (hasControllers(openflow) ? 'openflow' : DEFAULTS.logic);
   return {
     name: s.name,
-    // A switch given controllers runs the flow tables unless told otherwise.
-    logic: o.logic ?? s.logic ?? (hasControllers(openflow) ? 'openflow' : DEFAULTS.logic),
+    logic,
     logicConfig: s.logicConfig,
     workers: o.workers ?? s.workers ?? DEFAULTS.workers,
     batchSize: o.batchSize ?? s.batchSize ?? DEFAULTS.batchSize,
@@ -174,7 +175,8 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
       interfaces: interfacesFor(memif.interfaces ?? [], o.memifPorts ?? 0),
     },
     ports: (s.ports ?? []).map((p) => ({ ...p })),
-    openflow,
+    // Only a switch that speaks OpenFlow has an OpenFlow side.
+    ...((/^openflow/.test(logic) || hasControllers(openflow)) && { openflow }),
   };
 }
 
