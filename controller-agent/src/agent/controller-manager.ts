@@ -15,7 +15,9 @@
 // controller sessions given to the handler for fail modes) and nothing per
 // message: sessions do the protocol (session.ts).  Sessions through the
 // management socket are service connections, as Open vSwitch's: they work
-// like any other but do not count as a controller for fail modes.
+// like any other but do not count as a controller for fail modes, and
+// their connects and disconnects (one per ovs-ofctl command) are logged at
+// debug level.
 //
 // Thread-safety: event-loop only.
 
@@ -142,7 +144,7 @@ export class ControllerManager {
     }
     const id = `${this.bridge}#${this.nextId++}`;
     socket.setNoDelay?.(true);
-    const session = new Session(id, socket, target, kind, peer, this.ctx, {
+    const session = new Session(id, socket, target, kind, peer, counts, this.ctx, {
       connected: () => this.recount(),
       closed: (s, reason) => {
         this.sessions.delete(s.id);

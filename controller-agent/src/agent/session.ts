@@ -101,12 +101,18 @@ export class Session implements SessionView {
     readonly target: string,
     readonly kind: 'active' | 'passive',
     readonly peer: string,
+    /** False for service connections (the mgmt socket): their life is logged at debug level, not info. */
+    readonly controller: boolean,
     private readonly ctx: SessionContext,
     private readonly hooks: SessionHooks,
   ) {
     this.log = ctx.log.child({ session: id, target, peer });
     this.limiter = new PacketInLimiter(ctx.packetInRate);
     ctx.roles.add(id);
+  }
+
+  private get lifeLevel(): 'info' | 'debug' {
+    return this.controller ? 'info' : 'debug';
   }
 
   get role(): SessionRole {
@@ -123,7 +129,7 @@ export class Session implements SessionView {
 
   /** Sends our HELLO and starts reading; the socket must be connected (TLS: handshake done). */
   start(): void {
-    this.log.info({ event: 'openflow_connect' }, `OpenFlow connection ${this.kind === 'active' ? 'to' : 'from'} ${this.peer} (${this.target})`);
+    this.log[this.lifeLevel]({ event: 'openflow_connect' }, `OpenFlow connection ${this.kind === 'active' ? 'to' : 'from'} ${this.peer} (${this.target})`);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('end', () => this.close('connection closed by peer'));
     this.socket.on('error', (e: Error) => this.close(`socket error: ${e.message}`));
@@ -139,7 +145,7 @@ export class Session implements SessionView {
     this.state = 'closed';
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.ctx.roles.remove(this.id);
-    this.log.info({ event: 'openflow_disconnect', reason, version: this.version, connectedMs: Date.now() - this.since.getTime() },
+    this.log[this.lifeLevel]({ event: 'openflow_disconnect', reason, version: this.version, connectedMs: Date.now() - this.since.getTime() },
       `OpenFlow session ${wasConnected ? 'closed' : 'failed before negotiation'}: ${reason}`);
     if (flush) {
       this.socket.end();
@@ -216,7 +222,7 @@ export class Session implements SessionView {
     this.version = version;
     this.state = 'connected';
     this.since = new Date();
-    this.log.info({ event: 'openflow_negotiated', version, peerHelloVersion: msg.version, peerBitmap: msg.versions ?? null },
+    this.log[this.lifeLevel]({ event: 'openflow_negotiated', version, peerHelloVersion: msg.version, peerBitmap: msg.versions ?? null },
       `negotiated ${versionName(version)} (peer offered ${offered})`);
     this.hooks.connected(this);
   }
