@@ -307,8 +307,23 @@ export function parseEventLine(line: string): FlowRemovedEvent {
   };
 }
 
+/** The event lines of an `events` reply (an `events_lost` line is not one: see parseEventsReply). */
 export function parseEvents(reply: string): FlowRemovedEvent[] {
   return reply.split('\n').filter((l) => l.trim() !== '').map(parseEventLine);
+}
+
+/** A whole `events` reply: the events, and how many the logic's full queue dropped (`events_lost n=N`). */
+export function parseEventsReply(reply: string): { events: FlowRemovedEvent[]; lost: bigint } {
+  let lost = 0n;
+  const events: FlowRemovedEvent[] = [];
+  for (const line of reply.split('\n')) {
+    const t = line.trim();
+    if (t === '') continue;
+    const m = /^events_lost n=(\d+)$/.exec(t);
+    if (m) lost += BigInt(m[1]);
+    else events.push(parseEventLine(t));
+  }
+  return { events, lost };
 }
 
 /** One step of a `trace` or `packet_out` reply. */

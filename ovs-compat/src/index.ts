@@ -12,7 +12,7 @@ export {
 } from './to-native';
 export {
   NativeReplyError, parseMatchTokens, parseNativeAction, parseNativeActions, NativeFlowEntry, countersOf, parseDumpLine,
-  parseDump, FLOW_REMOVED_REASONS, FlowRemovedReason, FlowRemovedEvent, parseEventLine, parseEvents, TraceStep,
+  parseDump, FLOW_REMOVED_REASONS, FlowRemovedReason, FlowRemovedEvent, parseEventLine, parseEvents, parseEventsReply, TraceStep,
   parseTraceLine, parseTrace, parseAggregate, TableStats, parseTableStats, OFPET, OFP_ERROR_CODES, NativeError, parseNativeError,
 } from './from-native';
 export { formatValue, parseValue } from './field-values';

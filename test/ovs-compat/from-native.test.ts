@@ -7,7 +7,7 @@ import { expect } from 'chai';
 
 import {
   countersOf, formatFlowStats, NativeReplyError, OFPP_CONTROLLER, OFPP_FLOOD, parseAggregate, parseDump, parseDumpLine,
-  parseEvents, parseFlow, parseNativeError, parseTableStats, parseTrace,
+  parseEvents, parseEventsReply, parseFlow, parseNativeError, parseTableStats, parseTrace,
 } from '../../ovs-compat/src';
 
 const dumpFlows = (line: string): string => {
@@ -75,6 +75,11 @@ describe('from-native: replies of the native logic', () => {
     expect(ev2.reason).to.equal('delete');
     expect(() => parseEvents('flow_removed reason=sunset table=0 duration_ns=0 n_packets=0 n_bytes=0')).to.throw(NativeReplyError, /sunset/);
     expect(() => parseEvents('port_status up')).to.throw(NativeReplyError, /port_status/);
+    // A full queue drops events and says how many at the end of the next reply.
+    const r = parseEventsReply('flow_removed reason=delete table=0 priority=1 cookie=0x0 idle_timeout=0 hard_timeout=0 duration_ns=1 n_packets=0 n_bytes=0\nevents_lost n=12\n');
+    expect(r.events).to.have.length(1);
+    expect(r.lost).to.equal(12n);
+    expect(parseEventsReply('').lost).to.equal(0n);
   });
 
   it('reads trace steps', () => {
