@@ -42,6 +42,7 @@ export interface SwitchFileConfig extends OpenflowFileConfig {
   idleSpinUs?: number;
   memif?: MemifFileConfig;
   ports?: LinuxPortSpec[];   // Linux ports (afxdp, afpacket, tap), attached at start in this order
+  flowRestore?: boolean;     // save flows, groups and meters in the state file (default true)
 }
 
 export interface ApiFileConfig {
@@ -58,7 +59,7 @@ export interface FileConfig {
 
 const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
 const API_KEYS = ['listen', 'token'] as const;
-const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports', ...OPENFLOW_SWITCH_KEYS] as const;
+const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports', 'flowRestore', ...OPENFLOW_SWITCH_KEYS] as const;
 const PORT_KEYS = ['ifname', 'type', 'name', 'port', 'worker', 'mac', 'mtu', 'up'] as const;
 const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
 const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
@@ -131,6 +132,7 @@ function parseSwitch(value: unknown, path: string): SwitchFileConfig {
     idleSpinUs: opt(o, 'idleSpinUs', path, (v, k) => checkInt(v, k, 0, LIMITS.idleSpinUsMax)),
     memif: opt(o, 'memif', path, parseMemif),
     ports: opt(o, 'ports', path, (v, k) => checkArray(v, k).map((x, i) => parseLinuxPort(x, `${k}[${i}]`))),
+    flowRestore: opt(o, 'flowRestore', path, checkBool),
     ...parseOpenflowKeys(o, path),
   };
 }

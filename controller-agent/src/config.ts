@@ -59,6 +59,9 @@ export interface SwitchConfig {
   // Controllers, listeners, fail mode... (agent/openflow-config.ts); absent
   // for switches added without one (REST): no OpenFlow agent then.
   openflow?: OpenflowConfig;
+  // Whether its flows, groups and meters are saved in the state file and
+  // replayed on restart (state/; unset: true).
+  flowRestore?: boolean;
 }
 
 // The REST API: always on <rundir>/mswitch.sock, and on TCP at 'listen'
@@ -177,6 +180,7 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
     ports: (s.ports ?? []).map((p) => ({ ...p })),
     // Only a switch that speaks OpenFlow has an OpenFlow side.
     ...((/^openflow/.test(logic) || hasControllers(openflow)) && { openflow }),
+    flowRestore: s.flowRestore ?? true,
   };
 }
 

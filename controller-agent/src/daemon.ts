@@ -23,6 +23,14 @@
 // while running (addSwitch/removeSwitch, used by the REST API): each does
 // the same steps as the start and stop above for one switch.
 //
+// State (state/state-store.ts, when `mswitch start` gives one with
+// useState): every change above, and every port added or removed through
+// addMemifPort/removePort, is reported to it; ports are recorded in the
+// switch's config at the numbers they got, so a restart gives them the
+// same numbers.  Flows saved by the store are replayed after a switch's
+// ports and before its OpenFlow agent starts, so before any controller
+// connects; on shutdown the store is flushed before any switch closes.
+//
 // Everything here runs on the JS thread.  The daemon does not count on the
 // addon's handles to keep the event loop alive: while running it holds the
 // loop open with a timer until a signal arrives.
@@ -38,6 +46,8 @@ import { attachLinuxPort } from './linux-ports';
 import type { AttachedPort, LinuxPortSpec } from './linux-ports';
 import type { Logger } from './log';
 import { acquirePidFile, releasePidFile } from './pid-file';
+import { watchFlowChanges } from './state/flow-state';
+import type { DaemonStateHooks } from './state/state-store';
 import { logSwitchEvent } from './switch-events';
 
 export const PID_FILE_NAME = 'mswitch.pid';
@@ -137,6 +147,10 @@ export class Daemon {
   private stopped = false;
   private readonly services: DaemonService[] = [];
   private readonly startedServices: DaemonService[] = [];
+  private state?: DaemonStateHooks;
+  // While start() builds switches restored from a state file: a Linux port
+  // whose interface is gone is dropped with a warning, not a failed start.
+  private restoring = false;
 
   constructor(readonly config: Config, private readonly log: Logger) {
     this.pidFile = join(config.rundir, PID_FILE_NAME);
@@ -147,6 +161,13 @@ export class Daemon {
     this.services.push(service);
   }
 
+  // Records changes in 'state' and restores its flows; before start() only.
+  // 'restored': the configuration came from the state file.
+  useState(state: DaemonStateHooks, restored: boolean): void {
+    this.state = state;
+    this.restoring = restored;
+  }
+
   // Brings every switch and service up, or throws with nothing left behind.
   async start(): Promise<void> {
     ensureDir(this.config.rundir);
@@ -154,7 +175,9 @@ export class Daemon {
     this.pidFileHeld = true;
     try {
       for (const c of this.config.switches) this.startSwitch(c);
+      this.restoring = false;
       for (const r of this.running) {
+        this.state?.restoreFlows(r.config.name, r.sw);
         if (wantsOpenflow(r.config.logic, r.config.openflow)) {
           r.openflow = await startBridgeOpenflow(r.config.name, r.sw, r.config.openflow, this.config.rundir, this.log, r.config.logicConfig);
         }
@@ -167,6 +190,7 @@ export class Daemon {
         }
         this.startedServices.push(svc);
       }
+      this.state?.configChanged();
     } catch (e) {
       await this.shutdown();
       throw e;
@@ -189,7 +213,11 @@ export class Daemon {
     }
     const r: Running = { config: c, sw, listening: false };
     this.running.push(r);
-    sw.onEvent((ev) => logSwitchEvent(this.log, ev));
+    watchFlowChanges(sw, () => this.state?.flowsChanged(c.name));
+    sw.onEvent((ev) => {
+      logSwitchEvent(this.log, ev);
+      if (ev.type === 'port-removed' && this.forgetPort(r, ev.port)) this.state?.configChanged();
+    });
     try {
       sw.listenMemif(listenOptions(c));
     } catch (e) {
@@ -207,12 +235,19 @@ export class Daemon {
       } catch (e) {
         throw new Error(`switch ${c.name}: cannot create memif interface id ${itf.id}: ${(e as Error).message}`);
       }
+      itf.port = port;
       this.log.info({ event: 'port-added', switch: c.name, port, memifId: itf.id }, `${c.name}: port ${port} waits for memif id ${itf.id}`);
     }
-    for (const spec of c.ports) {
+    for (const spec of [...c.ports]) {
       try {
         this.attachPort(r, spec);
       } catch (e) {
+        if (this.restoring) {
+          c.ports.splice(c.ports.indexOf(spec), 1);
+          this.log.warn({ event: 'port-restore-failed', switch: c.name, spec, reason: (e as Error).message },
+            `${c.name}: saved ${spec.type ?? 'port'} ${spec.ifname ?? c.name} not restored: ${(e as Error).message}`);
+          continue;
+        }
         throw withCode(`switch ${c.name}: cannot attach ${spec.type ?? 'port'} ${spec.ifname ?? c.name}: ${(e as Error).message}`, e);
       }
     }
@@ -220,6 +255,10 @@ export class Daemon {
 
   private attachPort(r: RunningSwitch, spec: LinuxPortSpec): AttachedPort {
     const a = attachLinuxPort(r.sw, r.config.name, spec);
+    // Pinned, so that a restart gives the port the same number and device.
+    spec.port = a.port;
+    spec.ifname = a.ifname;
+    spec.type = a.type;
     const name = r.config.name;
     if (a.fallback !== undefined) {
       this.log.warn({ event: 'afxdp-fallback', switch: name, ifname: a.ifname, reason: a.fallback },
@@ -235,7 +274,59 @@ export class Daemon {
   addLinuxPort(name: string, spec: LinuxPortSpec): AttachedPort {
     const r = this.running.find((x) => x.config.name === name);
     if (r === undefined) throw new Error(`no switch named ${name}`);
-    return this.attachPort(r, spec);
+    const recorded: LinuxPortSpec = { ...spec };
+    const a = this.attachPort(r, recorded);
+    r.config.ports.push(recorded);
+    this.state?.configChanged();
+    return a;
+  }
+
+  // Adds a memif interface to the running switch 'name' (the REST API's
+  // add-port) and records it; throws the datapath's error.
+  addMemifPort(name: string, opts: MemifInterfaceOptions): number {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    const port = r.sw.addMemifInterface(opts);
+    r.config.memif.interfaces.push({ ...opts, port });
+    this.state?.configChanged();
+    return port;
+  }
+
+  // Removes port 'port' of the running switch 'name' and forgets it;
+  // throws the datapath's error (ENOENT: no such port).
+  removePort(name: string, port: number): void {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    r.sw.removePort(port);
+    this.forgetPort(r, port);
+    this.state?.configChanged();
+  }
+
+  // Drops the recorded port numbered 'port'; false when none was recorded
+  // (an auto-created memif port).
+  private forgetPort(r: Running, port: number): boolean {
+    const m = r.config.memif.interfaces;
+    const l = r.config.ports;
+    const i = m.findIndex((x) => x.port === port);
+    if (i >= 0) m.splice(i, 1);
+    const j = l.findIndex((x) => x.port === port);
+    if (j >= 0) l.splice(j, 1);
+    return i >= 0 || j >= 0;
+  }
+
+  // Sets the fabric mode of switch 'name' live and remembers it.
+  setMode(name: string, mode: SwitchConfig['mode']): void {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    r.sw.setMode(mode);
+    r.config.mode = mode;
+    this.state?.configChanged();
+  }
+
+  // Tells the state store that a switch's configuration was changed in
+  // place (e.g. its controllers); a no-op without a store.
+  recordChange(): void {
+    this.state?.configChanged();
   }
 
   // The running switches, in creation order.
@@ -261,6 +352,7 @@ export class Daemon {
       for (const r of this.running.splice(before)) this.closeSwitch(r);
       throw e;
     }
+    this.state?.configChanged();
     return this.running[this.running.length - 1];
   }
 
@@ -271,6 +363,7 @@ export class Daemon {
     if (i < 0) return false;
     const [r] = this.running.splice(i, 1);
     this.closeSwitch(r);
+    this.state?.configChanged();
     this.log.info({ event: 'switch-removed', switch: name }, `${name}: removed`);
     return true;
   }
@@ -283,6 +376,9 @@ export class Daemon {
     else r.sw.setLogic(logic, logicConfig);
     r.config.logic = logic;
     r.config.logicConfig = logicConfig;
+    // The tables started empty (or went away): recapture, then save.
+    this.state?.flowsChanged(name);
+    this.state?.configChanged();
     this.log.info({ event: 'logic-set', switch: name, logic }, `${name}: logic is now ${logic}`);
   }
 
@@ -306,6 +402,8 @@ export class Daemon {
         this.log.error({ event: 'stop-error', err: e }, `stopping ${svc.name}: ${(e as Error).message}`);
       }
     }
+    // Pending flow changes are written while the switches still hold them.
+    this.state?.flush();
     for (const r of this.running) {
       try {
         await r.openflow?.stop();

@@ -2,8 +2,9 @@
 // signal.  Returns the process exit code:
 //   0  stopped cleanly on SIGINT/SIGTERM
 //   1  the daemon could not start (another daemon holds the run directory,
-//      the addon is missing, a socket cannot be bound...) or stopped with
-//      errors; the reason is logged as a fatal JSON line
+//      the addon is missing, a socket cannot be bound, the state file is
+//      from a newer mswitch...) or stopped with errors; the reason is
+//      logged as a fatal JSON line
 //   2  the configuration or a flag is wrong; the reason names the key or
 //      flag, printed as a plain line
 import { buildConfig } from './config';
@@ -68,7 +69,24 @@ export async function runStart(flags: StartFlags): Promise<number> {
     log.fatal({ event: 'start-failed', err: e }, `cannot load the native datapath (is it built? npm run build:native): ${(e as Error).message}`);
     return 1;
   }
+  // The state file, when there is one, replaces the configured switches
+  // (state/state-store.ts); a corrupt one is kept aside and logged there.
+  const { StateStore } = await import('./state/state-store');
+  const store = new StateStore(config.statedir, log);
+  let restored = false;
+  try {
+    const saved = store.load();
+    if (saved !== undefined) {
+      config = { ...config, switches: saved.switches.map((s) => s.config) };
+      restored = true;
+    }
+  } catch (e) {
+    log.fatal({ event: 'start-failed', err: e }, `cannot start: ${(e as Error).message}`);
+    return 1;
+  }
   const daemon = new daemonModule.Daemon(config, log);
+  store.attach(daemon);
+  daemon.useState(store, restored);
   const { apiService } = await import('./api/server');
   daemon.addService(apiService(config, log));
   try {

@@ -44,7 +44,11 @@ export function parseLogLine(line: string): LogLine | undefined {
 export async function startDaemon(opts: StartDaemonOptions): Promise<DaemonProcess> {
   // No REST API on TCP unless a test asks for it: parallel runs would race
   // for 127.0.0.1:8080.  The unix socket <rundir>/mswitch.sock is always on.
-  const env = { ...process.env, MSWITCH_RUNDIR: opts.rundir, MSWITCH_LOG_LEVEL: 'debug', MSWITCH_API_LISTEN: 'none', ...opts.env };
+  // Nor the machine's state directory: each daemon keeps its state under
+  // its own run directory unless the test names one.
+  const env = {
+    ...process.env, MSWITCH_RUNDIR: opts.rundir, MSWITCH_STATEDIR: join(opts.rundir, 'state'), MSWITCH_LOG_LEVEL: 'debug', MSWITCH_API_LISTEN: 'none', ...opts.env,
+  };
   const proc = spawnTracked(process.execPath, [mswitchBin(), 'start', ...(opts.args ?? [])], { env });
   const logs = (): LogLine[] => proc.stderrLines().map(parseLogLine).filter((l): l is LogLine => l !== undefined);
   const d: DaemonProcess = {

@@ -187,7 +187,7 @@ export class ApiHandlers extends FlowHandlers {
     };
     let port: number;
     try {
-      port = r.sw.addMemifInterface(opts);
+      port = this.daemon.addMemifPort(r.config.name, opts);
     } catch (e) {
       throw datapathError(e, { EEXIST: 'PORT_EXISTS', EINVAL: 'INVALID_ARGUMENT', ENOSPC: 'INVALID_ARGUMENT' });
     }
@@ -228,7 +228,7 @@ export class ApiHandlers extends FlowHandlers {
     const r = this.switchNamed(req.params.name);
     const p = this.portOf(r, req.params.port);
     try {
-      r.sw.removePort(p.index);
+      this.daemon.removePort(r.config.name, p.index);
     } catch (e) {
       throw datapathError(e, { ENOENT: 'PORT_NOT_FOUND' });
     }
@@ -280,11 +280,10 @@ export class ApiHandlers extends FlowHandlers {
   async setMode(req: Req<{ mode: FabricMode }>): Promise<Schemas['Switch']> {
     const r = this.switchNamed(req.params.name);
     try {
-      r.sw.setMode(req.body.mode);
+      this.daemon.setMode(r.config.name, req.body.mode);
     } catch (e) {
       throw datapathError(e, { EINVAL: 'INVALID_ARGUMENT' });
     }
-    (r.config as SwitchConfig).mode = req.body.mode;
     req.log.info({ event: 'mode-set', switch: r.config.name, mode: req.body.mode }, `${r.config.name}: fabric mode ${req.body.mode}`);
     return toSwitch(r);
   }
