@@ -85,7 +85,7 @@ for (const forced of [undefined, 'afpacket'] as const) {
         }],
       }));
       daemon = spawnTracked('ip', ['netns', 'exec', topo.swNs, process.execPath, mswitchBin(), 'start', '--config', config], {
-        env: { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_LOG_LEVEL: 'debug', MSWITCH_API_LISTEN: 'none' },
+        env: { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_STATEDIR: join(rundir, 'state'), MSWITCH_LOG_LEVEL: 'debug', MSWITCH_API_LISTEN: 'none' },
       });
       await waitLog((l) => l.event === 'started', 'the daemon\'s started line');
       api = new ApiClient(join(rundir, 'mswitch.sock'));
