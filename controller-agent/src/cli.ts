@@ -15,6 +15,10 @@
 //                                          the REST API's unix socket
 //                                          (cli/verbs.ts: exit codes 0..3)
 //
+// Exit codes, the same for every verb: 0 done, 1 the daemon (or start)
+// failed, 2 usage (unknown verb or option, bad argument, bad
+// configuration), 3 the daemon is not running.
+//
 // bin/mswitch calls main(); the addon is loaded only by the verbs that
 // need it.
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -39,7 +43,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('mswitch: an OpenFlow SDN software switch on the mSwitch fabric')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // Before any verb is added: verbs inherit it, so a parse error of any
+    // verb reaches main() as an exception instead of exiting on the spot.
+    .exitOverride();
 
   program.command('start')
     .description('run the switch daemon (default: switch br0, l2-learning, memif socket <rundir>/br0.memif)')
@@ -94,12 +101,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
 export async function main(argv: string[] = process.argv): Promise<number> {
   let code = 0;
   const program = buildProgram((c) => { code = c; });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {
     const err = e as { exitCode?: number; code?: string; message?: string };
-    if (typeof err.exitCode === 'number') return err.exitCode;   // commander already printed it
+    // Commander already printed it: --help and --version exit 0, every
+    // parse error (unknown verb or option, bad or missing argument) is a
+    // usage error, 2, as the verbs and `start`'s own checks say.
+    if (typeof err.exitCode === 'number') return err.exitCode === 0 ? 0 : 2;
     process.stderr.write(`mswitch: ${err.message ?? String(e)}\n`);
     return 1;
   }

@@ -40,17 +40,17 @@ describe('mswitch command line', () => {
     }
   });
 
-  it('refuses an unknown verb', async () => {
-    const r = await mswitch(['add-flow', 'br0', 'actions=drop']);
-    expect(r.status.code).to.equal(1);
-    expect(r.stderr).to.match(/unknown command 'add-flow'/);
+  it('refuses an unknown verb with the usage exit code', async () => {
+    const r = await mswitch(['no-such-verb', 'br0']);
+    expect(r.status.code).to.equal(2);
+    expect(r.stderr).to.match(/unknown command 'no-such-verb'/);
   });
 
   const refusals: [string[], number, RegExp][] = [
     [['start', '--workers', '0'], 2, /--workers: must be an integer in 1\.\.16, got 0/],
-    [['start', '--workers', 'two'], 1, /--workers.*must be a non-negative integer/],
+    [['start', '--workers', 'two'], 2, /--workers.*must be a non-negative integer/],
     [['start', '--batch', '5000'], 2, /--batch: must be an integer in 1\.\.1024/],
-    [['start', '--mode', 'fast'], 1, /--mode.*mswitch, vale/],
+    [['start', '--mode', 'fast'], 2, /--mode.*mswitch, vale/],
     [['start', '--bridge', 'a/b'], 2, /--bridge: must be a bridge name/],
     [['start', '--memif-ports', '99999'], 2, /--memif-ports: must be an integer in 0\.\.4095/],
   ];
