@@ -12,8 +12,9 @@ const sr = (xid: number, mpType: string, rest: Record<string, unknown> = {}): Of
 const sp = (xid: number, mpType: string, rest: Record<string, unknown>): OfMessage => m(xid, { type: 'OFPT_MULTIPART_REPLY', flags: 0, mpType, ...rest });
 
 // ofp_phy_port (5.2.1), 48 bytes: port 1, 0a:00:00:00:00:01, "eth1", config 0, state 0, curr 10GB_FD|COPPER (0xc0).
+// The model holds 1.3 feature bits: 10GB_FD is bit 6 in both, COPPER is 1.0's bit 7 and 1.3's bit 11 (0x840).
 const PHY_PORT = `0001 0a0000000001 ${str('eth1', 16)} 00000000 00000000 000000c0 00000000 00000000 00000000`;
-const PORT_MODEL = { portNo: 1, hwAddr: 0x0a0000000001n, name: 'eth1', config: 0, state: 0, curr: 0xc0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
+const PORT_MODEL = { portNo: 1, hwAddr: 0x0a0000000001n, name: 'eth1', config: 0, state: 0, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
 // ofp_match (5.2.3) matching everything, as Open vSwitch writes it: wildcards 0x003820ff.
 const MATCH_ALL = `003820ff ${zeros(36)}`;
 // ip,nw_proto=6,nw_dst=10.0.0.1,tp_dst=80: DL_TYPE, NW_PROTO, TP_DST and NW_DST (0 wildcard bits) cleared from 0x003820ff.
