@@ -21,6 +21,9 @@
 // again.  Each failed line gets the OpenFlow error the logic named.  A
 // mod the native form cannot express at all gets its error without a call.
 //
+// Every mod's result is counted by command and result for the metrics
+// (metrics/flow-counters.ts), whoever sent it.
+//
 // Thread-safety.  JS thread only.  Each control call is synchronous and
 // returns only when its changes are visible to every packet (what a
 // barrier needs), so concurrent API requests are simply serialized.
@@ -32,6 +35,7 @@ import type {
   FlowMod, Group, GroupStats, Meter, MeterStats, NativeError, NativeFilter, NativeFlowEntry, TraceStep,
 } from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
+import { countFlowMod, flowModLabel } from './metrics/flow-counters';
 
 /** The result of one flow mod: done, or the OpenFlow error it got. */
 export type ModResult = { ok: true } | { ok: false; error: Omit<NativeError, 'line'> };
@@ -89,6 +93,10 @@ export class SwitchFlows {
       }
     });
     this.applyLines(lines, results);
+    mods.forEach((m, i) => {
+      const r = results[i];
+      countFlowMod(this.sw, flowModLabel(m.command, m.strict), r.ok ? 'ok' : r.error.type);
+    });
     return results;
   }
 

@@ -30,6 +30,7 @@ import { OFPP_ANY, parseEvents } from '../../../ovs-compat/src';
 import type { FlowRemovedEvent } from '../../../ovs-compat/src';
 import type { NativeSwitch } from '../datapath';
 import { FlowControlError, NotOpenflowError, SwitchFlows } from '../flows';
+import { countFlowRemoved } from '../metrics/flow-counters';
 import type { Logger } from '../log';
 import { packageVersion } from '../version';
 import { OFP_NO_BUFFER, OFPTT_ALL, OFPTT_MAX, OpenFlowError, unsupportedExperimenter } from '../openflow';
@@ -181,6 +182,7 @@ export class BridgeAgent implements BridgeHandler {
       }
       const events = parseEvents(lines.filter((l) => !l.startsWith('events_lost')).join('\n'));
       for (const ev of events) {
+        countFlowRemoved(this.o.sw, ev.reason);
         this.send({
           type: 'OFPT_FLOW_REMOVED',
           cookie: ev.flow.cookie,

@@ -19,17 +19,28 @@ import type { Config } from '../config';
 import type { Daemon, DaemonService } from '../daemon';
 import { removeSocketFile } from '../daemon';
 import type { Logger } from '../log';
+import { registerApiRequestFamilies } from '../metrics/api-requests';
+import type { ApiRequestMetrics } from '../metrics/api-requests';
 import { registerMetricsRoute } from '../metrics/route';
 import type { MetricsCollector } from '../metrics/collector';
 import { buildApiApp } from './app';
 import type { ApiAppOptions } from './app';
 
 // GET /metrics on every API listener, one collector (and registry) shared
-// between them.
+// between them, which also counts and times every API request
+// (metrics/api-requests.ts), labelled with the transport it came by.
 export function metricsPlugin(): NonNullable<ApiAppOptions['plugins']>[number] {
   let collector: MetricsCollector | undefined;
+  let requests: ApiRequestMetrics | undefined;
   return (app, daemon) => {
     collector = registerMetricsRoute(app, { switches: () => daemon.switches().map((r) => r.sw) }, { collector });
+    requests ??= registerApiRequestFamilies(collector.registry);
+    requests.instrument(app, () => {
+      // A listening app's address is its socket path (unix) or an object
+      // (tcp); an app that never listened answers inject() only.
+      const addr = app.server.address();
+      return addr === null ? 'inject' : typeof addr === 'string' ? 'unix' : 'tcp';
+    });
   };
 }
 

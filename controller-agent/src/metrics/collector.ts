@@ -35,7 +35,11 @@
 // enums; a port's name and kind are on `mswitch_port_info` only, to join
 // on.  Never MACs, IPs or anything a client chooses freely.  Series per
 // switch: 2 + 5 per worker + (10 + number of drop reasons) per port
-// (`seriesPerPort()`), plus one `mswitch_build_info`.
+// (`seriesPerPort()`; a Linux port adds its MTU and, when known, its
+// speed), plus one `mswitch_build_info`; a switch running the
+// openflow logic adds its table and flow families (openflow-families.ts:
+// 5 per table in use, and one per flow-mod command/result and removal
+// reason seen).
 //
 // Counter semantics: native counters only grow while a port exists; a
 // pre-created memif port (addMemifInterface) keeps its counters across
@@ -50,6 +54,7 @@ import type { LabelValues } from 'prom-client';
 import { dropReasons } from '../datapath';
 import type { NativeSwitch, PortInfo, WorkerInfo } from '../datapath';
 import { packageVersion } from '../version';
+import { registerOpenflowFamilies } from './openflow-families';
 
 // Where the collector finds the switches.  Called once per scrape; a
 // switch closed meanwhile is skipped.
@@ -164,6 +169,13 @@ export class MetricsCollector {
     gauge('mswitch_port_info', 'Always 1: a port\'s name and kind, to join on {bridge, port}.', [...PORT, 'name', 'kind'], (g, s) => {
       for (const p of s.ports) g.set({ ...portLabels(s, p), name: p.name, kind: p.kind }, 1);
     });
+    // Linux ports only (afxdp, afpacket, tap), as node_exporter's netdev.
+    gauge('mswitch_port_mtu_bytes', 'The MTU of a Linux port\'s interface, followed as it changes.', PORT, (g, s) => {
+      for (const p of s.ports) if (p.mtu !== undefined) g.set(portLabels(s, p), p.mtu);
+    });
+    gauge('mswitch_port_speed_bytes', 'The link speed of a Linux port\'s interface in bytes per second as the kernel reports it (a veth says 10 Gb/s); absent when unknown.', PORT, (g, s) => {
+      for (const p of s.ports) if (p.speedMbps !== undefined) g.set(portLabels(s, p), p.speedMbps * 125000);
+    });
 
     // Workers.
     const WORKER = ['bridge', 'worker'];
@@ -185,6 +197,9 @@ export class MetricsCollector {
     gauge('mswitch_bridge_ports', 'Ports attached to the switch.', ['bridge'], (g, s) => {
       g.set({ bridge: s.name }, s.ports.length);
     });
+    // The openflow logic's tables and flows (openflow-families.ts).
+    registerOpenflowFamilies(this.registry, () => this.source.switches());
+
     new Gauge({
       name: 'mswitch_build_info',
       help: 'Always 1: the mswitch version and the Node.js version it runs on.',
