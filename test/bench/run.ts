@@ -22,10 +22,11 @@ import { bench as incast } from './incast';
 import { bench as latency } from './latency';
 import { bench as logicThroughput } from './logic-throughput';
 import { bench as memifThroughput } from './memif-throughput';
+import { bench as openflowControl } from './openflow-control';
 import { bench as vethForwarding } from './veth-forwarding';
 
 // In the order a full run takes them.
-const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu, density, logicThroughput, flowInstall, vethForwarding];
+const BENCHES: Bench[] = [memifThroughput, latency, incast, idleCpu, density, logicThroughput, flowInstall, openflowControl, vethForwarding];
 
 interface Args { names: string[]; quick: boolean; json?: string }
 

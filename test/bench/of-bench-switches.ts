@@ -1,0 +1,134 @@
+// The two switches the control-plane benchmarks (openflow-control.ts)
+// drive, each connected to its own BenchController: our daemon and a
+// private Open vSwitch (test/support/ovs-peer.ts).
+//
+// What?
+//   startOurs() runs `mswitch start` with br0 on the `openflow` logic, two
+//   memif ports (ids 0 and 1 = OpenFlow ports 1 and 2), fail mode secure
+//   and `--controller unix:<bench socket>`.  startOvs() starts OvsPeer
+//   (ovsdb-server + ovs-vswitchd, netdev datapath, dummy ports p1 and p2
+//   at OpenFlow ports 1 and 2, OpenFlow 1.3, fail mode secure, in a
+//   network namespace of its own) and points br0's controller at the
+//   bench socket instead of OvsPeer's packet-in sink, with no packet-in
+//   rate limit (Open vSwitch's default).  Both controllers are unix
+//   sockets, so the transport is the same on both sides.
+//
+// Design
+//   A BenchSwitch says what a benchmark needs and no more: the controller
+//   connection, the pid whose CPU time is the switch's, how to offer frames
+//   to port 1 (Offer), and stop().  Offering differs by nature: ours takes
+//   frames from a memif client (mswitch-pkt-gen tx), OVS's dummy port only
+//   from `netdev-dummy/receive` over its unixctl socket, so each side says
+//   what it offered.
+//
+// Thread-safety: event-loop only.
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import { OvsPeer, ovsPeerUnavailable } from '../support/ovs-peer';
+import { BenchController } from './of-bench-controller';
+import { IN_PORT, udpFrame } from './of-bench-messages';
+import { pktGenPath, pktGenSummary, startConnected, startMswitch } from './peers';
+
+// What one offering of frames to port 1 did.
+export interface Offered {
+  frames: number;          // frames the generator handed to the switch
+  seconds: number;         // from the first frame offered to the last
+}
+
+export interface BenchSwitch {
+  name: 'mswitch' | 'ovs';
+  ctl: BenchController;
+  pid: number;
+  // Offers frames to port 1 for 'seconds', at 'pps' when given (ours
+  // only; OVS takes what its injection path allows).
+  offer(seconds: number, pps?: number): Promise<Offered>;
+  stop(): Promise<void>;
+}
+
+export async function startOurs(dir: string): Promise<BenchSwitch> {
+  const gen = pktGenPath();
+  if (!gen) throw new Error('mswitch-pkt-gen is not built');
+  const sock = join(dir, 'msw-controller.sock');
+  const ctl = await BenchController.listen(sock);
+  try {
+    const sw = await startMswitch(join(dir, 'mswitch'), {
+      logic: 'openflow', workers: 1, interfaces: [{ id: 0, port: IN_PORT }, { id: 1, port: 2 }],
+      args: ['--controller', `unix:${sock}`, '--fail-mode', 'secure'],
+    });
+    try {
+      await ctl.ready(20000);
+    } catch (e) {
+      await sw.stop();
+      throw new Error(`${(e as Error).message}; mswitch:\n${sw.child.tail()}`);
+    }
+    return {
+      name: 'mswitch',
+      ctl,
+      pid: sw.child.pid,
+      offer: async (seconds, pps) => {
+        const extra = pps ? ['-R', String(Math.round(pps))] : [];
+        const tx = await startConnected({ mode: 'tx', socket: sw.socket, id: 0, len: 60, seconds, extra });
+        await tx.finish((seconds + 10) * 1000);
+        const s = pktGenSummary(tx).tx;
+        return { frames: s?.packets ?? 0, seconds: s?.duration_s ?? NaN };
+      },
+      stop: async () => {
+        await sw.stop();
+        await ctl.close();
+      },
+    };
+  } catch (e) {
+    await ctl.close();
+    throw e;
+  }
+}
+
+// Frames per netdev-dummy/receive call: the dummy port's receive queue
+// holds 100 frames and drops the rest without counting them, and the
+// main loop takes one frame from it per iteration; 50 per call, one call
+// at a time, stays under the limit.
+const kInjectBatch = 50;
+
+export async function startOvs(): Promise<BenchSwitch> {
+  const why = ovsPeerUnavailable();
+  if (why) throw new Error(`peer absent: ${why}`);
+  const peer = await OvsPeer.start({ ports: [IN_PORT, 2] });
+  // ovs-vswitchd connects to unix: controllers only inside its run directory.
+  const sock = join(peer.dir, 'bench-controller.sock');
+  let ctl: BenchController | undefined;
+  try {
+    ctl = await BenchController.listen(sock);
+    execFileSync('ovs-vsctl', [`--db=unix:${join(peer.dir, 'db.sock')}`, '--timeout=20', 'set-controller', 'br0', `unix:${sock}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    await ctl.ready(20000);
+    const pid = Number.parseInt(readFileSync(join(peer.dir, 'ovs-vswitchd.pid'), 'utf8'), 10);
+    const hex = udpFrame().toString('hex');
+    const batch = new Array<string>(kInjectBatch).fill(hex);
+    const c = ctl;
+    return {
+      name: 'ovs',
+      ctl: c,
+      pid,
+      offer: async (seconds) => {
+        let frames = 0;
+        const t0 = process.hrtime.bigint();
+        const end = t0 + BigInt(Math.round(seconds * 1e9));
+        while (process.hrtime.bigint() < end) {
+          await peer.appctl('netdev-dummy/receive', `p${IN_PORT}`, ...batch);
+          frames += kInjectBatch;
+        }
+        return { frames, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+      },
+      stop: async () => {
+        await c.close();
+        await peer.stop();
+      },
+    };
+  } catch (e) {
+    await ctl?.close();
+    await peer.stop();
+    throw e;
+  }
+}

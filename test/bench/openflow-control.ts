@@ -1,0 +1,272 @@
+// openflow-control: the control plane over OpenFlow 1.3 - how fast a
+// controller can install flows, and how many packet-ins a switch delivers
+// - for our daemon and for Open vSwitch in the same run (DESIGN.md "What
+// is measured").
+//
+// How: each switch connects to a BenchController of ours (a unix socket,
+// of-bench-switches.ts; the controller uses the agent's codec).
+//   Flow-mod install rate.  On an empty flow table, N = 10 000 and 100 000
+//   OFPT_FLOW_MOD adds (exact UDP 5-tuples, output:2), encoded beforehand,
+//   are written back to back, then one BARRIER_REQUEST; the time is from
+//   the first byte written to the BARRIER_REPLY.  An OFPMP_AGGREGATE
+//   request then must count exactly N flows and no OFPT_ERROR may have
+//   come back, else the sample fails.  Afterwards every flow is deleted
+//   (and the count checked to be 0).
+//   Packet-in rate.  One flow, priority 0, actions=CONTROLLER (whole
+//   frame), and 60-byte frames offered to port 1 for a few seconds.  The
+//   rate is packet-ins received / (first frame offered to last packet-in
+//   received).  Frames the switch received come from OFPMP_PORT_STATS
+//   (rx_packets of port 1), so 'lost in switch' = received - packet-ins
+//   is what the switch dropped between its port and the controller
+//   (ours: controller queue full or session send buffer full).  Offering:
+//     mswitch  mswitch-pkt-gen tx on memif port 1: as fast as it goes
+//              ("full"), and at the median rate OVS was offered ("matched"),
+//              so the two switches are also compared at equal load;
+//     ovs      `netdev-dummy/receive` calls of 50 frames, one after the
+//              other: the only way into a dummy port, and its limit -
+//              frames are hex-parsed by ovs-vswitchd's main thread, the
+//              same thread that polls the port and sends the packet-ins,
+//              so OVS's CPU figure includes the injection.
+//   CPU: the switch process's user+system time over the offered window
+//   (ovs-vswitchd; for us the daemon, native workers and agent together).
+// Samples alternate the peers (A B, B A, ...), each between two
+// cross-core probes (harness.ts); medians are reported.
+//
+// Figures: per N and switch, 'flows/s' and 'seconds', the switch's CPU;
+// per offering, 'packet-ins/s', offered and received frames/s, loss in
+// the switch, CPU; and the ratios mswitch/ovs.
+import { cpuSeconds, fmt, fmtSummary, median, printTable, sleep, summarize } from './harness';
+import type { Bench, BenchContext, Sample } from './harness';
+import type { OfMessage } from '../../controller-agent/src/openflow';
+import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, IN_PORT, tableMissToController } from './of-bench-messages';
+import { startOurs, startOvs } from './of-bench-switches';
+import type { BenchSwitch } from './of-bench-switches';
+
+const SIZES = [10000, 100000];
+
+interface InstallResult { seconds: number; cpu: number }
+interface PacketInResult { pinPerS: number; offeredPerS: number; rxPerS: number; lossInSwitch: number; cpu: number }
+
+async function flowCount(sw: BenchSwitch): Promise<number> {
+  return flowCountOf(await sw.ctl.request(aggregateAll()));
+}
+
+// Deletes every flow and checks the table is empty.
+async function clearFlows(sw: BenchSwitch): Promise<void> {
+  sw.ctl.send(deleteAll());
+  await sw.ctl.request(barrier(), 120000).catch((e: Error) => { throw new Error(`${sw.name}: delete all flows: ${e.message}`); });
+  const left = await flowCount(sw);
+  if (left !== 0) throw new Error(`${sw.name}: ${left} flows left after deleting every flow`);
+}
+
+async function installOnce(sw: BenchSwitch, chunks: Buffer[], n: number): Promise<InstallResult> {
+  await clearFlows(sw);
+  const errors = sw.ctl.errors.length;
+  const cpu0 = cpuSeconds(sw.pid);
+  const t0 = process.hrtime.bigint();
+  await sw.ctl.sendAll(chunks);
+  await sw.ctl.request(barrier(), 600000);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (cpuSeconds(sw.pid) - cpu0) / seconds;
+  if (sw.ctl.errors.length > errors) {
+    throw new Error(`${sw.name}: ${sw.ctl.errors.length - errors} error(s) for the flow mods, first: ${sw.ctl.errors[errors]}`);
+  }
+  const held = await flowCount(sw);
+  if (held !== n) throw new Error(`${sw.name}: ${held} flows installed after ${n} adds and a barrier`);
+  return { seconds, cpu };
+}
+
+async function portRx(sw: BenchSwitch, port: number): Promise<number> {
+  const reply: OfMessage[] = await sw.ctl.request({ version: 4, xid: 0, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_PORT_STATS', portNo: port });
+  for (const m of reply) {
+    if (m.type === 'OFPT_MULTIPART_REPLY' && m.mpType === 'OFPMP_PORT_STATS') {
+      const p = m.ports.find((x) => x.portNo === port);
+      if (p) return Number(p.rxPackets);
+    }
+  }
+  throw new Error(`${sw.name}: no port stats for port ${port}`);
+}
+
+// Waits until no packet-in arrived for 'quietMs' (at most 'maxMs').
+async function drain(sw: BenchSwitch, quietMs: number, maxMs: number): Promise<void> {
+  const t0 = Date.now();
+  let last = sw.ctl.packetIns.count;
+  let since = Date.now();
+  while (Date.now() - t0 < maxMs) {
+    await sleep(50);
+    const now = sw.ctl.packetIns.count;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+  }
+}
+
+async function packetInOnce(sw: BenchSwitch, seconds: number, pps?: number): Promise<PacketInResult> {
+  const pin = sw.ctl.packetIns;
+  const errors = sw.ctl.errors.length;
+  const rx0 = await portRx(sw, IN_PORT);
+  const c0 = pin.count;
+  const cpu0 = cpuSeconds(sw.pid);
+  const t0 = process.hrtime.bigint();
+  const offered = await sw.offer(seconds, pps);
+  const cpu = (cpuSeconds(sw.pid) - cpu0) / (Number(process.hrtime.bigint() - t0) / 1e9);
+  await drain(sw, 500, 15000);
+  const got = pin.count - c0;
+  const rx = (await portRx(sw, IN_PORT)) - rx0;
+  if (sw.ctl.errors.length > errors) throw new Error(`${sw.name}: ${sw.ctl.errors.slice(errors).join('; ')}`);
+  if (got === 0) throw new Error(`${sw.name}: no packet-in for ${offered.frames} frames offered`);
+  const span = Number(pin.lastAtNs - t0) / 1e9;
+  return {
+    pinPerS: got / span,
+    offeredPerS: offered.frames / offered.seconds,
+    rxPerS: rx / offered.seconds,
+    lossInSwitch: rx > 0 ? 1 - got / rx : NaN,
+    cpu,
+  };
+}
+
+type Case = string;   // "install 10000", "packet-in full", ...
+
+async function run(ctx: BenchContext): Promise<void> {
+  const rounds = ctx.quick ? 1 : 3;
+  const seconds = ctx.quick ? 1.5 : 4;
+  const switches: BenchSwitch[] = [];
+  try {
+    switches.push(await startOurs(ctx.tmp));
+    try {
+      switches.push(await startOvs());
+    } catch (e) {
+      ctx.log(`  Open vSwitch not measured: ${(e as Error).message.split('\n')[0]}; no ratios`);
+    }
+    const samples = new Map<string, Sample[]>();            // `${switch} ${case}`
+    const details = new Map<string, (InstallResult | PacketInResult)[]>();
+    const take = async <T extends InstallResult | PacketInResult>(sw: BenchSwitch, kase: Case, fn: () => Promise<T>,
+      headline: (r: T) => number): Promise<T | undefined> => {
+      const key = `${sw.name} ${kase}`;
+      try {
+        let r: T | undefined;
+        const s = await ctx.sample(async () => {
+          r = await fn();
+          return headline(r);
+        });
+        samples.set(key, [...(samples.get(key) ?? []), s]);
+        details.set(key, [...(details.get(key) ?? []), r!]);
+        return r;
+      } catch (e) {
+        ctx.log(`  ${key}: sample failed: ${(e as Error).message}`);
+        return undefined;
+      }
+    };
+
+    // Flow mods, A B / B A.
+    const encoded = new Map(SIZES.map((n) => [n, flowModAdds(n, 0x100000)]));
+    for (let round = 0; round < rounds; round++) {
+      for (const n of SIZES) {
+        const order = round % 2 ? [...switches].reverse() : switches;
+        for (const sw of order) {
+          await take(sw, `install ${n}`, () => installOnce(sw, encoded.get(n)!, n), (r) => n / r.seconds);
+        }
+      }
+    }
+    encoded.clear();
+
+    // Packet-ins: the table-miss flow on both.
+    for (const sw of switches) {
+      await clearFlows(sw);
+      sw.ctl.send(tableMissToController());
+      await sw.ctl.request(barrier());
+      const n = await flowCount(sw);
+      if (n !== 1) throw new Error(`${sw.name}: ${n} flows after installing the table-miss flow alone`);
+    }
+    const ours = switches[0];
+    const ovs = switches.find((s) => s.name === 'ovs');
+    const ovsOffered: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const steps: (() => Promise<unknown>)[] = [
+        () => take(ours, 'packet-in full', () => packetInOnce(ours, seconds), (r) => r.pinPerS),
+      ];
+      if (ovs) {
+        steps.push(async () => {
+          const r = await take(ovs, 'packet-in', () => packetInOnce(ovs, seconds), (x) => x.pinPerS);
+          if (r) ovsOffered.push(r.offeredPerS);
+          if (ovsOffered.length) {
+            await take(ours, 'packet-in matched', () => packetInOnce(ours, seconds, median(ovsOffered)), (x) => x.pinPerS);
+          }
+        });
+      }
+      if (round % 2) steps.reverse();
+      for (const s of steps) await s();
+    }
+    report(ctx, samples, details, rounds, seconds, ovs !== undefined);
+  } finally {
+    for (const sw of switches) await sw.stop().catch(() => undefined);
+  }
+}
+
+function report(ctx: BenchContext, samples: Map<string, Sample[]>, details: Map<string, (InstallResult | PacketInResult)[]>,
+                rounds: number, seconds: number, withOvs: boolean): void {
+  const fastest = ctx.fastestProbe();
+  const sum = (key: string) => summarize(samples.get(key) ?? [], fastest);
+  const cpuOf = (key: string): number => median((details.get(key) ?? []).map((d) => d.cpu));
+
+  const rows: string[][] = [];
+  for (const n of SIZES) {
+    const k = `install ${n}`;
+    const ms = sum(`mswitch ${k}`);
+    const ov = sum(`ovs ${k}`);
+    for (const [name, s] of [['mswitch', ms], ['ovs', ov]] as const) {
+      if (!s.n) continue;
+      ctx.recordSummary(`${name} ${k}`, 'flows/s', s, 'flows/s');
+      ctx.record(`${name} ${k}`, 'seconds', n / s.median, 's');
+      ctx.record(`${name} ${k}`, 'switch CPU', 100 * cpuOf(`${name} ${k}`), '% of a core');
+    }
+    ctx.record(k, 'mswitch/ovs', ms.median / ov.median, 'ratio');
+    rows.push([n.toLocaleString('en'), fmtSummary(ms, 0), fmt(n / ms.median, 3), fmt(100 * cpuOf(`mswitch ${k}`), 0),
+      withOvs ? fmtSummary(ov, 0) : 'absent', fmt(n / ov.median, 3), fmt(100 * cpuOf(`ovs ${k}`), 0), fmt(ms.median / ov.median)]);
+  }
+  printTable(`flow-mod install over OpenFlow 1.3 (unix socket): N exact 5-tuple adds pipelined, then a barrier; ` +
+    `${rounds} samples per switch and N (flows/s: median [min..max] n=samples, flags; CPU: switch process, % of a core)`,
+  ['N', 'mswitch flows/s', 's', 'CPU %', 'ovs flows/s', 's', 'CPU %', 'msw/ovs'], rows);
+
+  const pinRows: string[][] = [];
+  const cases: [string, string][] = [['mswitch', 'packet-in full'], ['mswitch', 'packet-in matched'], ['ovs', 'packet-in']];
+  for (const [name, k] of cases) {
+    const s = sum(`${name} ${k}`);
+    if (!s.n) continue;
+    const d = (details.get(`${name} ${k}`) ?? []) as PacketInResult[];
+    const m = (f: (r: PacketInResult) => number): number => median(d.map(f));
+    const kase = `${name} ${k}`;
+    ctx.recordSummary(kase, 'packet-ins/s', s, 'packet-ins/s');
+    ctx.record(kase, 'offered frames/s', m((r) => r.offeredPerS), 'frames/s');
+    ctx.record(kase, 'received frames/s', m((r) => r.rxPerS), 'frames/s');
+    ctx.record(kase, 'loss in switch', m((r) => r.lossInSwitch), 'ratio');
+    ctx.record(kase, 'switch CPU', 100 * m((r) => r.cpu), '% of a core');
+    ctx.record(kase, 'packet-ins per switch core', m((r) => r.pinPerS / r.cpu), 'packet-ins/s/core');
+    pinRows.push([kase, fmtSummary(s, 0), fmt(m((r) => r.offeredPerS), 0), fmt(m((r) => r.rxPerS), 0),
+      `${fmt(100 * m((r) => r.lossInSwitch), 1)}%`, fmt(100 * m((r) => r.cpu), 0), fmt(m((r) => r.pinPerS / r.cpu), 0)]);
+  }
+  printTable(`packet-in: table-miss flow actions=CONTROLLER, 60 B frames offered to port 1 for ${seconds} s; ${rounds} samples ` +
+    '(packet-ins/s at the controller: median [min..max]; loss in switch = 1 - packet-ins / frames the port received)',
+  ['switch, offering', 'packet-ins/s', 'offered/s', 'port rx/s', 'loss in switch', 'CPU %', 'packet-ins per core'], pinRows);
+
+  const ov = sum('ovs packet-in');
+  const full = sum('mswitch packet-in full');
+  const matched = sum('mswitch packet-in matched');
+  ctx.record('packet-in', 'mswitch full/ovs', full.median / ov.median, 'ratio');
+  ctx.record('packet-in', 'mswitch matched/ovs', matched.median / ov.median, 'ratio');
+  const perCore = (key: string): number => median(((details.get(key) ?? []) as PacketInResult[]).map((r) => r.pinPerS / r.cpu));
+  ctx.record('packet-in', 'mswitch matched/ovs per core', perCore('mswitch packet-in matched') / perCore('ovs packet-in'), 'ratio');
+  if (withOvs) {
+    ctx.log(`  packet-in ratios mswitch/ovs: full offering ${fmt(full.median / ov.median)}, at OVS's offered rate ` +
+      `${fmt(matched.median / ov.median)} (per switch core ${fmt(perCore('mswitch packet-in matched') / perCore('ovs packet-in'))}); ` +
+      'OVS is bounded by its injection path (netdev-dummy/receive), see the offered column');
+  }
+  ctx.logLevels();
+}
+
+export const bench: Bench = {
+  name: 'openflow-control',
+  summary: 'OpenFlow 1.3 flow-mod install rate (10k, 100k pipelined adds + barrier) and packet-in rate; vs Open vSwitch',
+  run,
+};
