@@ -14,6 +14,7 @@
 //                                        named IFNAME (type=memif id=N)
 //   del-port BR PORT [--if-exists]       PORT is a number or a name
 //   dump-ports BR                        counters, as ovs-ofctl dump-ports prints them
+//   dump-ports-desc BR                   port descriptions, as ovs-ofctl (port-desc-verbs.ts)
 //   set-logic BR NAME [CONFIG]           swap the switching logic live
 //   show                                 bridges, ports and logics, as ovs-vsctl show
 //   add-flow, add-flows, mod-flows, del-flows, dump-flows   as ovs-ofctl (flow-verbs.ts)
@@ -31,6 +32,7 @@ import type { components } from '../api/schema';
 import { FABRIC_MODES } from '../config-limits';
 import { ApiCallError, ApiClient, DaemonNotRunning, apiSocketFor } from './client';
 import { registerFlowVerbs } from './flow-verbs';
+import { registerPortDescVerb } from './port-desc-verbs';
 import { formatDumpPorts, formatShow } from './format';
 
 type Schemas = components['schemas'];
@@ -246,7 +248,9 @@ export function registerDaemonVerbs(program: Command, setExit: (code: number) =>
         return undefined;
       })));
 
-  registerFlowVerbs({ verb, run, setExit, usageError: (m) => new UsageError(m) });
+  const kit = { verb, run, setExit, usageError: (m: string) => new UsageError(m) };
+  registerFlowVerbs(kit);
+  registerPortDescVerb(kit);
 
   verb('show', 'print the bridges, their logic and ports, as ovs-vsctl show does')
     .action(async (flags: Common) => setExit(await run('show', flags, async (api) => {
