@@ -264,6 +264,10 @@ export class Daemon {
       this.log.warn({ event: 'afxdp-fallback', switch: name, ifname: a.ifname, reason: a.fallback },
         `${name}: ${a.ifname} attached with afpacket: ${a.fallback}`);
     }
+    if (a.warning !== undefined) {
+      this.log.warn({ event: 'afxdp-partial-checksums', switch: name, ifname: a.ifname, reason: a.warning },
+        `${name}: ${a.ifname} attached with afxdp as asked, but ${a.warning}`);
+    }
     this.log.info({ event: 'port-added', switch: name, port: a.port, portName: a.name, type: a.type, ifname: a.ifname },
       `${name}: port ${a.port} (${a.name}) is ${a.type} on ${a.ifname}`);
     return a;

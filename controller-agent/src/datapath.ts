@@ -114,6 +114,10 @@ export interface AfXdpPortOptions {
   zeroCopy?: boolean;    // let the kernel bind zero-copy where the driver can (default true)
   rxFrames?: number;     // receive buffers per queue, power of two (default 2048)
   txFrames?: number;     // transmit buffers per queue, power of two (default 2048)
+  // Refuse (code ENOTSUP) a veth with transmit checksum offload
+  // on: its peer's TCP/UDP frames would be forwarded with unfinished
+  // checksums, which XDP cannot see (afpacket finishes them).
+  refusePartialChecksum?: boolean;
 }
 
 // How an afxdp port is attached, and the kernel's counters of its sockets.
@@ -123,6 +127,8 @@ export interface AfXdpInfo {
   queues: number;
   xdpMode: 'native' | 'generic';
   nativeRefusal?: string;  // why native mode was not used
+  checksumWarning?: string;  // the interface is a veth with tx checksum offload on (see refusePartialChecksum)
+  mtuDown?: string;        // why the port is down: the interface's MTU outgrew an AF_XDP buffer (3822)
   zeroCopy: boolean;
   txBudget: number;        // descriptors one kick may send in copy mode
   socketErrors: number;
@@ -140,6 +146,8 @@ export interface PortInfo {
   kind: string;          // 'memif', 'afpacket', 'tap' (and 'afxdp')
   up: boolean;           // memif: a client is connected; Linux ports: admin up with carrier
   memifId?: number;
+  mtu?: number;          // Linux ports: the interface's MTU, followed through netlink
+  speedMbps?: number;    // Linux ports: the link speed the kernel reports (veth 10000); absent when unknown
   rxQueues: number;
   txQueues: number;
   rxPackets: number;

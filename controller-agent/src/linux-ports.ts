@@ -10,11 +10,20 @@
 // logged by the caller).  An explicit 'afxdp' or 'afpacket' never falls
 // back: a user who forces one wants to know when it fails.
 //
+// Checksums: a veth whose peer has transmit checksum offload on (the
+// default) hands on TCP/UDP frames with the checksum unfinished.  The
+// afpacket port finishes them (and segments TSO/GSO super-frames); AF_XDP
+// cannot even tell.  So detection asks the afxdp attach to refuse a veth
+// with transmit checksum offload on (its own end stands in for the peer,
+// which usually sits in another namespace) and takes afpacket, saying
+// why; a forced afxdp port on such a veth is attached with a 'warning'
+// for the caller to log.
+//
 // Everything here runs on the JS thread; the native calls are control
 // calls.
 import { existsSync } from 'fs';
 
-import type { AfPacketPortOptions, NativeSwitch, TapPortOptions } from './datapath';
+import type { AfPacketPortOptions, AfXdpPortOptions, NativeSwitch, TapPortOptions } from './datapath';
 
 export const LINUX_PORT_TYPES = ['afxdp', 'afpacket', 'tap'] as const;
 export type LinuxPortType = (typeof LINUX_PORT_TYPES)[number];
@@ -37,13 +46,14 @@ export interface AttachedPort {
   ifname: string;
   name: string;
   fallback?: string;      // why a detected port is afpacket rather than afxdp
+  warning?: string;       // a forced afxdp port on a veth that forwards unfinished checksums
 }
 
 // An Error with an errno name in '.code', as the addon's errors have.
 const errnoError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
 // The afxdp attach, when this build of the datapath has it.
-type AfXdpAttach = (opts: AfPacketPortOptions) => number;
+type AfXdpAttach = (opts: AfXdpPortOptions) => number;
 function afxdpOf(sw: NativeSwitch): AfXdpAttach | undefined {
   const f = (sw as unknown as { addAfXdpPort?: AfXdpAttach }).addAfXdpPort;
   return typeof f === 'function' ? f.bind(sw) : undefined;
@@ -86,13 +96,15 @@ export function attachLinuxPort(sw: NativeSwitch, bridge: string, spec: LinuxPor
   const afxdp = afxdpOf(sw);
   if (spec.type === 'afxdp') {
     if (afxdp === undefined) throw errnoError('ENOTSUP', 'this build of the datapath has no afxdp ports');
-    return { port: afxdp(opts), type: 'afxdp', ifname, name };
+    const port = afxdp(opts);
+    const warning = sw.afXdpInfo(port).checksumWarning;
+    return { port, type: 'afxdp', ifname, name, ...(warning !== undefined && { warning }) };
   }
   if (spec.type === 'afpacket') return { port: sw.addAfPacketPort(opts), type: 'afpacket', ifname, name };
   let fallback = 'this build of the datapath has no afxdp ports';
   if (afxdp !== undefined) {
     try {
-      return { port: afxdp(opts), type: 'afxdp', ifname, name };
+      return { port: afxdp({ ...opts, refusePartialChecksum: true }), type: 'afxdp', ifname, name };
     } catch (e) {
       fallback = `afxdp refused: ${(e as Error).message}`;
     }

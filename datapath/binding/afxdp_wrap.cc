@@ -21,7 +21,9 @@ XdpModeRequest ParseXdpMode(Napi::Env env, const std::string& s) {
 }  // namespace
 
 // addAfXdpPort({ifname, name?, port?, worker?, queues?, xdpMode?, zeroCopy?,
-// rxFrames?, txFrames?}): returns the port number.  removePort takes it
+// rxFrames?, txFrames?, refusePartialChecksum?}): returns the port number.
+// refusePartialChecksum: fail (ENOTSUP) on a veth with transmit
+// checksum offload on, whose frames AF_XDP would forward unfinished.  removePort takes it
 // out like any port (the XDP program is detached when it is destroyed).
 Napi::Value SwitchWrap::AddAfXdpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -36,6 +38,7 @@ Napi::Value SwitchWrap::AddAfXdpPort(const Napi::CallbackInfo& info) {
   cfg.zerocopy = OptBool(o, "zeroCopy", true);
   cfg.rx_frames = OptU32(o, "rxFrames", cfg.rx_frames, 64, 1u << 16);
   cfg.tx_frames = OptU32(o, "txFrames", cfg.tx_frames, 64, 1u << 16);
+  cfg.refuse_partial_csum = OptBool(o, "refusePartialChecksum", false);
   const std::string name = OptStr(o, "name", cfg.ifname);
   const uint32_t want = OptU32(o, "port", 0, 0, MSW_MAX_PORTS);
   Napi::Value w = o.Get("worker");
@@ -81,6 +84,9 @@ Napi::Value SwitchWrap::AfXdpInfo(const Napi::CallbackInfo& info) {
     found = true;
     o.Set("ifname", x.ifname());
     o.Set("mtu", x.mtu());
+    if (!x.csum_warning().empty()) o.Set("checksumWarning", x.csum_warning());
+    const std::string mtu_down = x.MtuDownReason();
+    if (!mtu_down.empty()) o.Set("mtuDown", mtu_down);
     o.Set("queues", x.num_rx_queues());
     o.Set("xdpMode", XdpModeName(x.xdp_mode()));
     if (!x.native_refusal().empty()) o.Set("nativeRefusal", x.native_refusal());

@@ -9,6 +9,11 @@
 //     link up/down  the port's up() follows it (SetLinkUp on the port
 //                   kind), the logic hears MSW_PORT_LINK, and JS gets a
 //                   'link-up' / 'link-down' event;
+//     MTU           afpacket and afxdp ports move their transmit limit
+//                   (SetMtu); an afxdp port whose MTU no longer fits its
+//                   buffers goes down with that reason (afxdp_port.h);
+//     every report  records the MTU and the speed (ports/link_facts.h)
+//                   that ports() shows;
 //     deleted       the port is taken out of the switch right there (its
 //                   socket or TAP fd closes with it) and JS gets a
 //                   'port-removed' event with the reason.
@@ -30,6 +35,7 @@
 #include "binding/switch_wrap.h"
 #include "ports/afpacket_port.h"
 #include "ports/afxdp_port.h"
+#include "ports/link_facts.h"
 #include "ports/tap_port.h"
 
 namespace msw {
@@ -136,6 +142,7 @@ void SwitchWrap::UnwatchLink(uint32_t port) {
   links_->Unwatch(ifindex);  // waits for a report in progress
   std::lock_guard<std::mutex> lock(link_mu_);
   link_ports_.erase(ifindex);
+  link_info_.erase(port);
 }
 
 // The monitor's lock is held (see the file comment).
@@ -146,11 +153,22 @@ void SwitchWrap::OnLink(const LinkState& s) {
     auto it = link_ports_.find(s.ifindex);
     if (it == link_ports_.end()) return;
     index = it->second;
-    if (s.deleted) link_ports_.erase(it);
+    if (s.deleted) {
+      link_ports_.erase(it);
+      link_info_.erase(index);
+    }
   }
   Port* p = sw_ ? sw_->port(index) : nullptr;
   if (!p) return;
   const std::string name = p->name();
+  if (!s.deleted) {
+    // Speed moves with the carrier on NICs, so it is read on each report.
+    const uint32_t speed = LinkSpeedMbps(s.ifname);
+    std::lock_guard<std::mutex> lock(link_mu_);
+    LinkInfo& li = link_info_[index];
+    if (s.mtu) li.mtu = s.mtu;
+    li.speed_mbps = speed;
+  }
   if (s.deleted) {
     std::unique_ptr<Port> gone = sw_->RemovePort(index);
     gone.reset();
@@ -158,14 +176,26 @@ void SwitchWrap::OnLink(const LinkState& s) {
                                                  " was deleted (or left the switch's network namespace)");
     return;
   }
-  if (p->up() == s.up) return;  // an MTU change only, or the state it joined with
-  if (p->kind() == "afpacket") static_cast<AfPacketPort*>(p)->SetLinkUp(s.up);
-  else if (p->kind() == "tap") static_cast<TapPort*>(p)->SetLinkUp(s.up);
-  else if (p->kind() == "afxdp") static_cast<AfXdpPort*>(p)->SetLinkUp(s.up);
-  else return;
+  const bool was_up = p->up();
+  std::string reason = s.up ? "" : (s.flags & IFF_UP) ? "no carrier" : "administratively down";
+  if (p->kind() == "afpacket") {
+    auto* ap = static_cast<AfPacketPort*>(p);
+    if (s.mtu) ap->SetMtu(s.mtu);
+    ap->SetLinkUp(s.up);
+  } else if (p->kind() == "tap") {
+    static_cast<TapPort*>(p)->SetLinkUp(s.up);
+  } else if (p->kind() == "afxdp") {
+    auto* xp = static_cast<AfXdpPort*>(p);
+    if (s.mtu) xp->SetMtu(s.mtu);
+    xp->SetLinkUp(s.up);
+    if (s.up) reason = xp->MtuDownReason();
+  } else {
+    return;
+  }
+  const bool now_up = p->up();
+  if (now_up == was_up) return;  // an MTU change only, or the state it joined with
   sw_->PortLinkChanged(index);
-  EmitLink(s.up ? "link-up" : "link-down", index, name, s,
-           s.up ? "" : (s.flags & IFF_UP) ? "no carrier" : "administratively down");
+  EmitLink(now_up ? "link-up" : "link-down", index, name, s, reason);
 }
 
 void SwitchWrap::EmitLink(const char* type, uint32_t port, const std::string& name, const LinkState& s,

@@ -209,6 +209,14 @@ Napi::Value SwitchWrap::Ports(const Napi::CallbackInfo& info) {
     o.Set("kind", kind);
     o.Set("up", up);
     if (mi) o.Set("memifId", mi->id);
+    {
+      std::lock_guard<std::mutex> lock(link_mu_);  // Linux ports: link_wrap.cc
+      auto li = link_info_.find(index);
+      if (li != link_info_.end()) {
+        o.Set("mtu", li->second.mtu);
+        if (li->second.speed_mbps) o.Set("speedMbps", li->second.speed_mbps);
+      }
+    }
     o.Set("rxQueues", rxq);
     o.Set("txQueues", txq);
     o.Set("rxPackets", double(s.rx_packets));

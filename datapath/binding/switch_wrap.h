@@ -75,6 +75,12 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   std::unique_ptr<NetlinkMonitor> links_;       // started with the first Linux port
   std::mutex link_mu_;                          // guards link_ports_
   std::unordered_map<int, uint32_t> link_ports_;  // ifindex -> port number
+  // What the last link report said of each such port (ports() shows it).
+  struct LinkInfo {
+    uint32_t mtu;
+    uint32_t speed_mbps;  // 0: unknown
+  };
+  std::unordered_map<uint32_t, LinkInfo> link_info_;  // port number -> under link_mu_
 
   std::unique_ptr<Switch> sw_;
   std::unique_ptr<MemifMaster> master_;

@@ -56,6 +56,8 @@ export function toPort(p: PortInfo): Schemas['Port'] {
     type: p.kind as Schemas['Port']['type'],
     up: p.up,
     ...(p.memifId !== undefined && { memifId: p.memifId }),
+    ...(p.mtu !== undefined && { mtu: p.mtu }),
+    ...(p.speedMbps !== undefined && { speedMbps: p.speedMbps }),
     rxQueues: p.rxQueues,
     txQueues: p.txQueues,
     stats: {

@@ -402,6 +402,10 @@ export interface components {
             /** @description memif: a client is connected; afxdp, afpacket, tap: the interface is up with carrier */
             up: boolean;
             memifId?: number;
+            /** @description afxdp, afpacket, tap: the interface's MTU, followed as it changes */
+            mtu?: number;
+            /** @description afxdp, afpacket, tap: the link speed the kernel reports in Mb/s (a veth says 10000); absent when unknown */
+            speedMbps?: number;
             rxQueues: number;
             txQueues: number;
             stats: components["schemas"]["PortCounters"];

@@ -18,6 +18,18 @@ export function formatDumpPorts(ports: Port[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+// list-ports --long: one port a line in number order, with its type,
+// link state, MTU and speed (Linux ports; '-' where there is none).
+export function formatPortList(ports: Port[]): string {
+  const rows = [['PORT', 'NAME', 'TYPE', 'STATE', 'MTU', 'SPEED']];
+  for (const p of [...ports].sort((a, b) => a.port - b.port)) {
+    const speed = p.speedMbps === undefined ? '-' : p.speedMbps % 1000 === 0 ? `${p.speedMbps / 1000}Gb/s` : `${p.speedMbps}Mb/s`;
+    rows.push([String(p.port), p.name, p.type, p.up ? 'up' : 'down', p.mtu === undefined ? '-' : String(p.mtu), speed]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`).join('');
+}
+
 export interface ShowInput {
   version: string;
   pid: number;

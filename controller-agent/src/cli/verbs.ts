@@ -4,7 +4,7 @@
 //   list-br                              bridge names, one a line
 //   add-br NAME [--workers N] [--batch N] [--mode M] [--logic L] [--logic-config C] [--may-exist]
 //   del-br NAME [--if-exists]
-//   list-ports BR                        port names, one a line
+//   list-ports BR [--long]               port names, one a line (--long: type, state, MTU, speed)
 //   add-port BR memif id=N [port=P] [name=S] [worker=W] [secret=S] [--may-exist]
 //   add-port BR IFNAME [type=afxdp|afpacket|tap|memif] [port=P] [name=S] [worker=W]
 //                      [mac=M] [mtu=N] [up=true|false] [id=N] [secret=S] [--may-exist]
@@ -33,7 +33,7 @@ import { FABRIC_MODES } from '../config-limits';
 import { ApiCallError, ApiClient, DaemonNotRunning, apiSocketFor } from './client';
 import { registerFlowVerbs } from './flow-verbs';
 import { registerPortDescVerb } from './port-desc-verbs';
-import { formatDumpPorts, formatShow } from './format';
+import { formatDumpPorts, formatPortList, formatShow } from './format';
 
 type Schemas = components['schemas'];
 
@@ -203,9 +203,10 @@ export function registerDaemonVerbs(program: Command, setExit: (code: number) =>
     })));
 
   verb('list-ports <bridge>', 'list the ports of a bridge')
-    .action(async (bridge: string, flags: Common) => setExit(await run('list-ports', flags, async (api) => {
+    .option('--long', 'one line per port: number, name, type, state, MTU and speed')
+    .action(async (bridge: string, flags: Common & { long?: boolean }) => setExit(await run('list-ports', flags, async (api) => {
       const r = await api.call<{ ports: Schemas['Port'][] }>('GET', path('switches', bridge, 'ports'));
-      return lines(r.ports.map((p) => p.name).sort());
+      return flags.long ? formatPortList(r.ports) : lines(r.ports.map((p) => p.name).sort());
     })));
 
   verb('add-port <bridge> <interface> [options...]',

@@ -28,7 +28,9 @@ namespace msw {
   X(kNoVariantSpace, "no-variant-space", "too many modified copies in a batch") \
   X(kBadControllerOutput, "bad-controller-output",                            \
     "the logic sent to the controller without a valid msw_to_controller head") \
-  X(kControllerQueue, "controller-queue", "the controller queue was full")
+  X(kControllerQueue, "controller-queue", "the controller queue was full")  \
+  X(kOffloadUnsupported, "offload-unsupported",                              \
+    "a Linux interface handed over a segmentation-offload super-frame the port cannot segment")
 
 enum DropReason : uint32_t {
 #define MSW_DROP_ENUM(id, name, help) id,

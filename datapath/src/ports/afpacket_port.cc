@@ -1,6 +1,8 @@
 // AfPacketPort: see afpacket_port.h for the design.
 #include "ports/afpacket_port.h"
 
+#include "ports/frame_offload.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -21,6 +23,7 @@ namespace {
 constexpr uint32_t kEthHdr = 14;
 constexpr uint32_t kVlanHdr = 4;
 constexpr uint32_t kVlanHeadLen = 16;  // dst, src, TPID, TCI
+constexpr uint32_t kVnetLen = sizeof(VnetHdr);
 constexpr uint32_t kMinTxFrame = 2048;
 constexpr uint32_t kTxBlockSize = 1u << 16;
 
@@ -87,10 +90,14 @@ Status AfPacketPort::Setup(const AfPacketConfig& cfg) {
 
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, ifname_.c_str(), ifname_.size());
-  if (ioctl(fd_, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0) mtu_ = uint32_t(ifr.ifr_mtu);
+  uint32_t mtu = 1500;
+  if (ioctl(fd_, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0) mtu = uint32_t(ifr.ifr_mtu);
+  mtu_.store(mtu, std::memory_order_relaxed);
 
   if (SetOpt(fd_, SOL_PACKET, PACKET_VERSION, int(TPACKET_V3)) < 0)
     return Errno("PACKET_VERSION TPACKET_V3", ifname_);
+  // Before the rings: the kernel refuses it once they exist.
+  if (SetOpt(fd_, SOL_PACKET, PACKET_VNET_HDR, int(1)) < 0) return Errno("PACKET_VNET_HDR", ifname_);
   if (SetOpt(fd_, SOL_PACKET, PACKET_LOSS, int(1)) < 0) return Errno("PACKET_LOSS", ifname_);
   if (SetOpt(fd_, SOL_PACKET, PACKET_QDISC_BYPASS, int(1)) < 0)
     return Errno("PACKET_QDISC_BYPASS", ifname_);
@@ -108,14 +115,16 @@ Status AfPacketPort::Setup(const AfPacketConfig& cfg) {
   rx.tp_retire_blk_tov = kRxBlockTimeoutMs;
   if (SetOpt(fd_, SOL_PACKET, PACKET_RX_RING, rx) < 0) return Errno("PACKET_RX_RING", ifname_);
 
-  // TX ring: one frame per slot, big enough for MTU + Ethernet + a VLAN tag.
-  tx_frame_size_ = RoundUpPow2(std::max(kMinTxFrame, kTxDataOff + mtu_ + kEthHdr + kVlanHdr));
+  // TX ring: one frame per slot, big enough for its virtio_net_hdr and
+  // MTU + Ethernet + a VLAN tag.
+  tx_frame_size_ = RoundUpPow2(std::max(kMinTxFrame, kTxDataOff + kVnetLen + mtu + kEthHdr + kVlanHdr));
   const uint32_t block = std::max(kTxBlockSize, tx_frame_size_);
   const uint32_t per_block = block / tx_frame_size_;
   const uint32_t tx_blocks = std::max(1u, (cfg.tx_frames + per_block - 1) / per_block);
   tx_frames_ = tx_blocks * per_block;
   tx_data_off_ = kTxDataOff;
-  tx_max_len_ = std::min(tx_frame_size_ - kTxDataOff, mtu_ + kEthHdr + kVlanHdr);
+  tx_slot_room_ = tx_frame_size_ - kTxDataOff - kVnetLen;
+  tx_max_len_.store(std::min(tx_slot_room_, mtu + kEthHdr + kVlanHdr), std::memory_order_relaxed);
   tpacket_req3 tx{};
   tx.tp_block_size = block;
   tx.tp_block_nr = tx_blocks;
@@ -133,7 +142,7 @@ Status AfPacketPort::Setup(const AfPacketConfig& cfg) {
   map_ = static_cast<uint8_t*>(m);
   rx_base_ = map_;
   tx_base_ = map_ + rx_len;
-  vlan_heads_.reset(new uint8_t[size_t(kMaxRxFrames) * kVlanHeadLen]);
+  heads_.reset(new uint8_t[size_t(kMaxRxFrames) * kMaxSegmentHead]);
 
   packet_mreq mr{};
   mr.mr_ifindex = ifindex_;
@@ -154,12 +163,14 @@ Status AfPacketPort::Setup(const AfPacketConfig& cfg) {
 // Walks user-owned blocks from 'cur_block_', appending up to 'max' frames.
 // Each header is read once into locals; a frame whose bounds do not fit
 // its block is skipped as bad-length (the kernel never writes one, but a
-// wrong read must not send us outside the mapping).
+// wrong read must not send us outside the mapping).  Offloaded work is
+// finished on the way (see the header): a checksum in place, a
+// super-frame as segments, resumed by the next call if the batch fills.
 uint32_t AfPacketPort::Receive(uint32_t q, RxBatch& batch, uint32_t max,
                                PortCounters& counters) {
   uint32_t got = 0;
   uint64_t bytes = 0;
-  vlan_used_ = 0;
+  heads_used_ = 0;
   while (got < max) {
     uint8_t* block = rx_base_ + size_t(cur_block_) * rx_block_size_;
     auto* bd = reinterpret_cast<tpacket_block_desc*>(block);
@@ -167,6 +178,7 @@ uint32_t AfPacketPort::Receive(uint32_t q, RxBatch& batch, uint32_t max,
       if (!(LoadStatus(&bd->hdr.bh1.block_status) & TP_STATUS_USER)) break;
       pkts_left_ = bd->hdr.bh1.num_pkts;
       next_off_ = bd->hdr.bh1.offset_to_first_pkt;
+      gso_next_ = 0;
       if (pkts_left_ == 0 || next_off_ >= rx_block_size_) {  // empty or nonsense: done with it
         pkts_left_ = 0;
         to_release_++;
@@ -174,7 +186,7 @@ uint32_t AfPacketPort::Receive(uint32_t q, RxBatch& batch, uint32_t max,
         continue;
       }
     }
-    if (!batch.HasRoom(2)) break;
+    if (!batch.HasRoom(2) || heads_used_ == kMaxRxFrames) break;
     const auto* h = reinterpret_cast<const tpacket3_hdr*>(block + next_off_);
     const uint32_t next = h->tp_next_offset;
     const uint32_t mac = h->tp_mac;
@@ -182,41 +194,73 @@ uint32_t AfPacketPort::Receive(uint32_t q, RxBatch& batch, uint32_t max,
     const uint32_t len = h->tp_len;
     const uint32_t status = h->tp_status;
     const uint64_t end = uint64_t(next_off_) + mac + snap;
-    bool ok = true;
-    if (end > rx_block_size_ || snap < kEthHdr) {
+    bool finished = true;  // false: segments of this frame are left for the next call
+    if (end > rx_block_size_ || snap < kEthHdr || mac < sizeof(tpacket3_hdr) + kVnetLen) {
       counters.Drop(kBadLength);
-      ok = false;
     } else if (snap < len) {
       counters.Drop(kTooLong);
-      ok = false;
-    }
-    if (ok) {
-      const uint8_t* data = block + next_off_ + mac;
-      RxFrame& f = batch.frames[batch.n_frames++];
-      f.first_seg = batch.n_segs;
-      if ((status & TP_STATUS_VLAN_VALID) && vlan_used_ < kMaxRxFrames) {
-        // Put the stripped 802.1Q tag back between the MACs and the type.
-        uint8_t* vh = vlan_heads_.get() + size_t(vlan_used_++) * kVlanHeadLen;
+    } else {
+      uint8_t* data = block + next_off_ + mac;
+      VnetHdr vh;
+      std::memcpy(&vh, data - kVnetLen, sizeof vh);
+      // The 802.1Q tag the kernel stripped, to put back after the MACs.
+      uint8_t tag[4];
+      const bool tagged = status & TP_STATUS_VLAN_VALID;
+      if (tagged) {
         const uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
         const uint16_t tci = uint16_t(h->hv1.tp_vlan_tci);
-        std::memcpy(vh, data, 12);
-        vh[12] = uint8_t(tpid >> 8);
-        vh[13] = uint8_t(tpid);
-        vh[14] = uint8_t(tci >> 8);
-        vh[15] = uint8_t(tci);
-        batch.segs[batch.n_segs++] = Segment{vh, kVlanHeadLen};
-        batch.segs[batch.n_segs++] = Segment{data + 12, snap - 12};
-        f.len = snap + kVlanHdr;
-        f.nsegs = 2;
-      } else {
-        batch.segs[batch.n_segs++] = Segment{data, snap};
-        f.len = snap;
-        f.nsegs = 1;
+        tag[0] = uint8_t(tpid >> 8);
+        tag[1] = uint8_t(tpid);
+        tag[2] = uint8_t(tci >> 8);
+        tag[3] = uint8_t(tci);
       }
-      got++;
-      bytes += f.len;
+      GsoFrame g;
+      if (vh.gso_type != VnetHdr::kGsoNone) {
+        if (!ParseGso(data, snap, vh, &g)) {
+          counters.Drop(kOffloadUnsupported);
+        } else {
+          while (gso_next_ < g.segments && got < max && batch.HasRoom(2) && heads_used_ < kMaxRxFrames) {
+            uint8_t* head = heads_.get() + size_t(heads_used_++) * kMaxSegmentHead;
+            const uint8_t* payload;
+            uint32_t plen;
+            const uint32_t hl = BuildSegment(g, gso_next_++, tagged ? tag : nullptr, head, &payload, &plen);
+            RxFrame& f = batch.frames[batch.n_frames++];
+            f.first_seg = batch.n_segs;
+            f.nsegs = 2;
+            f.len = hl + plen;
+            batch.segs[batch.n_segs++] = Segment{head, hl};
+            batch.segs[batch.n_segs++] = Segment{payload, plen};
+            got++;
+            bytes += f.len;
+          }
+          finished = gso_next_ == g.segments;
+        }
+      } else if ((vh.flags & VnetHdr::kNeedsCsum) &&
+                 !CompleteChecksum(data, snap, vh.csum_start, vh.csum_offset)) {
+        counters.Drop(kOffloadUnsupported);
+      } else {
+        RxFrame& f = batch.frames[batch.n_frames++];
+        f.first_seg = batch.n_segs;
+        if (tagged) {
+          uint8_t* vh16 = heads_.get() + size_t(heads_used_++) * kMaxSegmentHead;
+          std::memcpy(vh16, data, 12);
+          std::memcpy(vh16 + 12, tag, 4);
+          batch.segs[batch.n_segs++] = Segment{vh16, kVlanHeadLen};
+          batch.segs[batch.n_segs++] = Segment{data + 12, snap - 12};
+          f.len = snap + kVlanHdr;
+          f.nsegs = 2;
+        } else {
+          batch.segs[batch.n_segs++] = Segment{data, snap};
+          f.len = snap;
+          f.nsegs = 1;
+        }
+        got++;
+        bytes += f.len;
+      }
     }
+    if (!finished) break;
     // Next frame, or the block is finished.
+    gso_next_ = 0;
     if (--pkts_left_ == 0 || next == 0 || uint64_t(next_off_) + next >= rx_block_size_) {
       pkts_left_ = 0;
       to_release_++;
@@ -266,6 +310,13 @@ void AfPacketPort::SocketError(int err) {
   if (err == ENXIO || err == ENODEV) set_up(false);  // the interface is gone for good
 }
 
+uint32_t AfPacketPort::MtuCapacity() const { return tx_slot_room_ - kEthHdr - kVlanHdr; }
+
+void AfPacketPort::SetMtu(uint32_t mtu) {
+  mtu_.store(mtu, std::memory_order_relaxed);
+  tx_max_len_.store(std::min(tx_slot_room_, mtu + kEthHdr + kVlanHdr), std::memory_order_relaxed);
+}
+
 // ---- transmit ----
 
 // Grants the longest prefix of the 'n' frames (one slot each) that fits
@@ -307,23 +358,27 @@ uint32_t AfPacketPort::TxCopy(const TxLease& lease, const FrameView* frames, uin
                               PortCounters& counters) {
   uint32_t sent = 0;
   uint64_t bytes = 0;
+  const uint32_t max_len = tx_max_len_.load(std::memory_order_relaxed);
   for (uint32_t i = 0; i < n && i < lease.count; i++) {
     uint8_t* slot = tx_base_ + size_t((lease.start + i) % tx_frames_) * tx_frame_size_;
     auto* h = reinterpret_cast<tpacket3_hdr*>(slot);
     const FrameView& f = frames[i];
-    if (f.len > tx_max_len_ || f.len < kEthHdr) {
+    if (f.len > max_len || f.len < kEthHdr) {
       counters.Drop(f.len < kEthHdr ? kBadLength : kTooLong);
       h->tp_len = 0;
       h->tp_next_offset = 0;
       continue;
     }
+    // A zeroed virtio_net_hdr (no offload asked), then the frame.
     uint8_t* dst = slot + tx_data_off_;
+    std::memset(dst, 0, kVnetLen);
+    dst += kVnetLen;
     ForEachChunk(f, [&dst](const uint8_t* p, uint32_t c) {
       std::memcpy(dst, p, c);
       dst += c;
     });
-    h->tp_len = f.len;
-    h->tp_snaplen = f.len;
+    h->tp_len = f.len + kVnetLen;
+    h->tp_snaplen = f.len + kVnetLen;
     h->tp_next_offset = 0;
     sent++;
     bytes += f.len;

@@ -29,7 +29,26 @@
 //   exact: frames left in the current block or the next block is ours.
 //   Frames the kernel truncated (tp_snaplen < tp_len) drop as too-long.
 //   A VLAN tag the kernel moved to tp_vlan_tci is put back in front of the
-//   payload through a per-frame 16-byte head segment (dst, src, 802.1Q).
+//   payload through a per-frame head segment (dst, src, 802.1Q).
+//
+//   Offloads (PACKET_VNET_HDR): a veth whose peer has transmit checksum
+//   offload or TSO/GSO on (the default, containers included) hands frames
+//   on with the L4 checksum unfinished and as super-frames of up to 64 KiB.
+//   The kernel puts a virtio_net_hdr in front of each frame in the ring
+//   saying so, and Receive finishes the work a NIC would have done
+//   (ports/frame_offload.h): a NEEDS_CSUM frame gets its checksum computed
+//   in place in the ring block (ours until released); a TCP or UDP
+//   super-frame becomes gso_size segments, each a rebuilt head segment
+//   (headers with lengths, ids, sequence numbers and checksums of its own)
+//   plus its slice of the payload, which stays in the block.  A batch that
+//   fills up in the middle of a super-frame resumes at the next segment
+//   ('gso_next_').  So every port downstream sees frames as the wire would
+//   carry them, of at most the sender's MSS.  A super-frame of a kind we
+//   do not segment (IPv6 extension headers, old UFO) drops as
+//   'offload-unsupported': turn tso/gso off on the sender for such
+//   traffic.  Kinds the kernel itself cannot describe in a virtio_net_hdr
+//   (tunnel GSO) it drops before the ring.  Transmit slots carry a zeroed
+//   header (no offload asked): we only ever send finished frames.
 //
 //   Interrupts: RxIrqFd is the socket: the kernel wakes pollers when it
 //   retires a block, whatever we ask, so RxIrqEnable is a no-op.
@@ -64,8 +83,12 @@
 //
 //   up() is the interface's link state (admin up with carrier), set by the
 //   switch's netlink monitor through SetLinkUp, and false for good once
-//   the interface is gone.  Fanout (several queues), MTU changes and
-//   offloads (PACKET_VNET_HDR for GSO frames) are later steps of issue 5.
+//   the interface is gone.  SetMtu follows the interface's MTU (the
+//   netlink monitor's reports): frames longer than MTU + Ethernet header +
+//   one VLAN tag drop as too-long, up to what a transmit slot, sized for
+//   the MTU at attach time, holds; raising the MTU past that needs the
+//   port attached again (MtuCapacity says how far it goes).  Fanout
+//   (several queues) is a later step of issue 5.
 //
 // Threads
 //   Receive/ReleaseRx/RxIrq*: the worker owning queue 0.  Tx*: any worker.
@@ -127,7 +150,11 @@ class AfPacketPort : public Port {
   // ---- any thread ----
   const std::string& ifname() const { return ifname_; }
   int ifindex() const { return ifindex_; }
-  uint32_t mtu() const { return mtu_; }
+  uint32_t mtu() const { return mtu_.load(std::memory_order_relaxed); }
+  // The largest MTU the transmit slots chosen at attach time carry.
+  uint32_t MtuCapacity() const;
+  // The interface's MTU changed to 'mtu' (control threads).
+  void SetMtu(uint32_t mtu);
   uint64_t socket_errors() const { return socket_errors_.load(std::memory_order_relaxed); }
   // The interface's link state as the switch's netlink monitor saw it
   // (ports/netlink_monitor.h: admin up with carrier); control threads.
@@ -149,7 +176,7 @@ class AfPacketPort : public Port {
   std::string ifname_;
   int ifindex_ = 0;
   int fd_ = -1;
-  uint32_t mtu_ = 1500;
+  std::atomic<uint32_t> mtu_{1500};
   uint8_t* map_ = nullptr;
   size_t map_len_ = 0;
   std::atomic<uint64_t> socket_errors_{0};
@@ -163,10 +190,12 @@ class AfPacketPort : public Port {
   uint32_t next_off_ = 0;         // offset of the next frame in cur_block_
   uint32_t release_from_ = 0;     // first finished block not yet released
   uint32_t to_release_ = 0;       // finished blocks awaiting ReleaseRx
-  // kMaxRxFrames rebuilt 16-byte heads (dst, src, TPID, TCI) for frames
-  // whose VLAN tag the kernel stripped; reused from the start each batch.
-  std::unique_ptr<uint8_t[]> vlan_heads_;
-  uint32_t vlan_used_ = 0;
+  uint32_t gso_next_ = 0;         // next segment of the super-frame at next_off_
+  // kMaxRxFrames heads of kMaxSegmentHead bytes: a frame's VLAN tag put
+  // back (dst, src, TPID, TCI) or a segment's rebuilt headers; reused from
+  // the start each batch.
+  std::unique_ptr<uint8_t[]> heads_;
+  uint32_t heads_used_ = 0;
 
   // TX (under tx_lock_ unless noted).
   alignas(64) SpinLock tx_lock_;
@@ -174,7 +203,8 @@ class AfPacketPort : public Port {
   uint32_t tx_frame_size_ = 0;
   uint32_t tx_frames_ = 0;
   uint32_t tx_data_off_ = 0;
-  uint32_t tx_max_len_ = 0;
+  uint32_t tx_slot_room_ = 0;     // frame bytes a slot holds (immutable after Setup)
+  std::atomic<uint32_t> tx_max_len_{0};  // min(slot room, MTU + 18): SetMtu
   uint32_t reserve_cursor_ = 0;   // next slot to grant (free-running)
   uint32_t published_ = 0;        // slots handed to the kernel so far
   uint32_t reclaimed_ = 0;        // slots the kernel gave back so far

@@ -1,6 +1,8 @@
 // AfXdpPort: see afxdp_port.h for the design.
 #include "ports/afxdp_port.h"
 
+#include "ports/link_facts.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
@@ -71,20 +73,30 @@ Status AfXdpPort::Setup(const AfXdpConfig& cfg) {
   ifindex_ = int(if_nametoindex(ifname_.c_str()));
   if (ifindex_ == 0) return Status::Error(ENODEV, "afxdp: no interface '" + ifname_ + "'");
 
+  uint32_t mtu = 1500;
   const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s >= 0) {
     ifreq ifr{};
     std::memcpy(ifr.ifr_name, ifname_.c_str(), ifname_.size());
-    if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0) mtu_ = uint32_t(ifr.ifr_mtu);
+    if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0) mtu = uint32_t(ifr.ifr_mtu);
     close(s);
   }
   const uint32_t frame_room = kFrameSize - kXdpHeadroom;
-  if (mtu_ + kEthHdr + kVlanHdr > frame_room)
-    return Status::Error(EMSGSIZE, who + ": MTU " + std::to_string(mtu_) + " needs frames of " +
-                                       std::to_string(mtu_ + kEthHdr + kVlanHdr) +
+  if (mtu > MaxMtu())
+    return Status::Error(EMSGSIZE, who + ": MTU " + std::to_string(mtu) + " needs frames of " +
+                                       std::to_string(mtu + kEthHdr + kVlanHdr) +
                                        " bytes, an AF_XDP buffer holds " + std::to_string(frame_room) +
                                        " (multi-buffer AF_XDP is not supported): use an afpacket port");
-  tx_max_len_ = mtu_ + kEthHdr + kVlanHdr;
+  SetMtu(mtu);
+
+  const TxOffloadFacts fx = ReadTxOffload(ifname_);
+  if (fx.is_veth() && fx.tx_csum) {
+    csum_warning_ = "veth " + ifname_ + " has transmit checksum offload on (so, by default, has its peer): "
+                    "TCP/UDP frames its peer sends reach AF_XDP with unfinished checksums, which XDP cannot "
+                    "see, and are forwarded broken; use an afpacket port (it finishes them) or run "
+                    "`ethtool -K <peer> tx off`";
+    if (cfg.refuse_partial_csum) return Status::Error(ENOTSUP, who + ": " + csum_warning_);
+  }
 
   const uint32_t have = CountRxQueues(ifname_);
   n_queues_ = cfg.queues ? cfg.queues : have;
@@ -220,6 +232,24 @@ void AfXdpPort::RxIrqAck(uint32_t q) {
   if (getsockopt(queues_[q].xsk->fd(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) SocketError(err);
 }
 
+void AfXdpPort::SetLinkUp(bool up) {
+  link_up_.store(up, std::memory_order_relaxed);
+  set_up(up && mtu() <= MaxMtu());
+}
+
+void AfXdpPort::SetMtu(uint32_t mtu) {
+  mtu_.store(mtu, std::memory_order_relaxed);
+  tx_max_len_.store(std::min(mtu, MaxMtu()) + kEthHdr + kVlanHdr, std::memory_order_relaxed);
+  set_up(link_up_.load(std::memory_order_relaxed) && mtu <= MaxMtu());
+}
+
+std::string AfXdpPort::MtuDownReason() const {
+  const uint32_t m = mtu();
+  if (m <= MaxMtu()) return "";
+  return "MTU " + std::to_string(m) + " is over the " + std::to_string(MaxMtu()) +
+         " an AF_XDP buffer carries (use an afpacket port for jumbo frames)";
+}
+
 void AfXdpPort::SocketError(int err) {
   socket_errors_.fetch_add(1, std::memory_order_relaxed);
   if (err == ENXIO || err == ENODEV) set_up(false);  // the interface is gone for good
@@ -288,9 +318,10 @@ uint32_t AfXdpPort::TxCopy(const TxLease& lease, const FrameView* frames, uint32
   XskSocket& x = *qu.xsk;
   uint32_t written = 0;
   uint64_t bytes = 0;
+  const uint32_t max_len = tx_max_len_.load(std::memory_order_relaxed);
   for (uint32_t i = 0; i < n && i < lease.count; i++) {
     const FrameView& f = frames[i];
-    if (f.len > tx_max_len_ || f.len < kEthHdr) {
+    if (f.len > max_len || f.len < kEthHdr) {
       counters.Drop(f.len < kEthHdr ? kBadLength : kTooLong);
       continue;
     }

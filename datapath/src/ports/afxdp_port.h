@@ -46,7 +46,13 @@
 //   Frame size: a 4096-byte chunk holds 3840 bytes of frame after the
 //   kernel's XDP headroom (256).  Multi-buffer AF_XDP (XDP_USE_SG) is not
 //   used, so Open refuses an interface whose MTU needs more (EMSGSIZE,
-//   naming the afpacket port as the way to carry jumbo frames).
+//   naming the afpacket port as the way to carry jumbo frames).  Later
+//   MTU changes (netlink, SetMtu) are followed: the transmit limit moves
+//   with the MTU, and an MTU over MaxMtu() takes the port down with a
+//   reason (MtuDownReason) until the MTU fits again, rather than leave a
+//   port up that would silently lose every frame larger than a buffer
+//   (the kernel drops those before the socket; native XDP on a veth
+//   usually refuses such an MTU on the peer in the first place).
 //
 //   Checksum offload: a frame comes out of the XSK exactly as the wire
 //   would carry it, but a veth peer hands TCP/UDP frames on with the
@@ -55,7 +61,15 @@
 //   and are dropped by the receiving stack; so, as with Open vSwitch's
 //   AF_XDP ports, veths whose peers send through the switch need transmit
 //   checksum offload off on the peer (`ethtool -K <peer> tx off`).  NICs
-//   compute checksums before the wire and are not affected.
+//   compute checksums before the wire and are not affected.  Neither
+//   native nor generic XDP on a veth finishes such checksums (generic
+//   mode linearizes the skb but leaves it CHECKSUM_PARTIAL, and XDP has
+//   no metadata saying so), so this is not fixable here: the afpacket
+//   port, which the kernel tells, finishes them.  Open therefore looks at
+//   the interface (ports/link_facts.h): a veth with transmit checksum
+//   offload on gets 'csum_warning()', and with 'refuse_partial_csum' (the
+//   daemon's type detection) Open refuses it (ENOTSUP) so the
+//   caller attaches it with afpacket instead.
 //
 //   up() is the interface's link state (admin up with carrier), set by the
 //   switch's netlink monitor through SetLinkUp, and false for good once
@@ -93,6 +107,8 @@ struct AfXdpConfig {
   uint32_t tx_frames = 2048;   // per queue, power of two
   XdpModeRequest mode = XdpModeRequest::kAuto;
   bool zerocopy = true;        // let the kernel pick zero-copy where it can
+  // Refuse (ENOTSUP) a veth with transmit checksum offload on.
+  bool refuse_partial_csum = false;
 };
 
 // The kernel's per-socket drop counters (XDP_STATISTICS), summed.
@@ -134,7 +150,14 @@ class AfXdpPort : public Port {
   // ---- any thread ----
   const std::string& ifname() const { return ifname_; }
   int ifindex() const { return ifindex_; }
-  uint32_t mtu() const { return mtu_; }
+  uint32_t mtu() const { return mtu_.load(std::memory_order_relaxed); }
+  // The largest MTU whose frames fit an AF_XDP buffer (3822).
+  static constexpr uint32_t MaxMtu() { return kFrameSize - kXdpHeadroom - 18; }
+  // Non-empty when the port is down because the MTU is over MaxMtu().
+  std::string MtuDownReason() const;
+  // Set at Open: why forwarded frames from this interface may carry
+  // unfinished checksums (a veth with tx checksum offload on), or empty.
+  const std::string& csum_warning() const { return csum_warning_; }
   XdpMode xdp_mode() const { return redirect_->mode(); }
   const std::string& native_refusal() const { return redirect_->native_refusal(); }
   bool zerocopy() const { return zerocopy_; }
@@ -144,7 +167,10 @@ class AfXdpPort : public Port {
   AfXdpStats XdpStats() const;
   // The interface's link state as the switch's netlink monitor saw it
   // (ports/netlink_monitor.h: admin up with carrier); control threads.
-  void SetLinkUp(bool up) { set_up(up); }
+  void SetLinkUp(bool up);
+  // The interface's MTU changed (control threads): the transmit limit
+  // follows it, and an MTU over MaxMtu() takes the port down.
+  void SetMtu(uint32_t mtu);
 
  private:
   struct LeaseRecord {
@@ -181,11 +207,13 @@ class AfXdpPort : public Port {
 
   std::string ifname_;
   int ifindex_ = 0;
-  uint32_t mtu_ = 1500;
+  std::atomic<uint32_t> mtu_{1500};
+  std::atomic<bool> link_up_{true};
+  std::string csum_warning_;
   uint32_t n_queues_ = 0;
   uint32_t rx_frames_ = 0;
   uint32_t tx_frames_ = 0;
-  uint32_t tx_max_len_ = 0;
+  std::atomic<uint32_t> tx_max_len_{0};
   bool zerocopy_ = false;
   uint32_t tx_budget_ = 32;
   std::atomic<uint64_t> socket_errors_{0};
