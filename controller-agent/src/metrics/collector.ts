@@ -82,6 +82,8 @@ export const DROP_SIDES: Readonly<Record<string, DropSide>> = {
   'bad-controller-output': 'receive-drop',
   // Counted on the switch's controller queue, never on a port.
   'controller-queue': 'transmit-drop',
+  // A super-frame from a Linux interface the afpacket port cannot segment.
+  'offload-unsupported': 'receive-drop',
 };
 
 // Per-port series: 4 packet/byte counters, 4 drop/error totals, up, info,
