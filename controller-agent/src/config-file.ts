@@ -1,18 +1,19 @@
-// Reads a configuration file: JSON whose shape mirrors Config (config.ts)
-// with every key optional.  This module only checks what the file says;
-// defaults, the environment and command-line overrides are applied by
-// buildConfig.  Errors name the file and the key:
+// Reads a configuration file: YAML (.yaml, .yml) or JSON whose shape
+// mirrors Config (config.ts) with every key optional.  The document is
+// validated against openapi/config-file.schema.yaml, whose values are the
+// REST API's own schemas (config-schema.ts); this module then turns it
+// into a FileConfig and checks what a schema cannot say (tap-only
+// options).  Defaults, the environment and command-line overrides are
+// applied by buildConfig.  Errors name the file and the key:
 //   /etc/mswitch.json: switches[0].wokers: unknown key (allowed here: ...)
 import { readFileSync } from 'fs';
+import { parse as parseYaml } from 'yaml';
 
-import {
-  ConfigError, checkArray, checkBool, checkEnum, checkInt, checkObject, checkString,
-} from './config-check';
-import { FABRIC_MODES, LIMITS, NAME_PATTERNS } from './config-limits';
+import { ConfigError } from './config-check';
+import { validateConfigDocument } from './config-schema';
 import type { FabricMode } from './datapath';
-import { OPENFLOW_SWITCH_KEYS, parseOpenflowKeys } from './agent/openflow-config';
+import { parseOpenflowKeys } from './agent/openflow-config';
 import type { OpenflowFileConfig } from './agent/openflow-config';
-import { LINUX_PORT_TYPES } from './linux-ports';
 import type { LinuxPortSpec } from './linux-ports';
 
 export interface MemifInterfaceFileConfig {
@@ -57,107 +58,75 @@ export interface FileConfig {
   switches?: SwitchFileConfig[];
 }
 
-const TOP_KEYS = ['rundir', 'statedir', 'switches', 'api'] as const;
-const API_KEYS = ['listen', 'token'] as const;
-const SWITCH_KEYS = ['name', 'logic', 'logicConfig', 'workers', 'batchSize', 'mode', 'idlePolls', 'idleSpinUs', 'memif', 'ports', 'flowRestore', ...OPENFLOW_SWITCH_KEYS] as const;
-const PORT_KEYS = ['ifname', 'type', 'name', 'port', 'worker', 'mac', 'mtu', 'up'] as const;
-const MEMIF_KEYS = ['socket', 'abstract', 'autoCreate', 'secret', 'interfaces'] as const;
-const INTERFACE_KEYS = ['id', 'name', 'port', 'secret', 'worker'] as const;
+// The document has passed the schema: values have their types and
+// ranges, so what follows converts and checks only what spans keys.
 
-// Copies 'key' from 'obj' through 'check' when it is present.
-function opt<T>(obj: Record<string, unknown>, key: string, path: string, check: (v: unknown, k: string) => T): T | undefined {
-  return obj[key] === undefined ? undefined : check(obj[key], `${path}.${key}`);
-}
+type Doc = Record<string, unknown>;
 
-export const checkSecret = (v: unknown, k: string): string =>
-  checkString(v, k, { pattern: LIMITS.secretPattern, what: `1..${LIMITS.secretBytes} printable ASCII characters` });
-
-function parseInterface(value: unknown, path: string): MemifInterfaceFileConfig {
-  const o = checkObject(value, path, INTERFACE_KEYS);
-  if (o.id === undefined) throw new ConfigError(`${path}.id`, 'is required');
+function parseInterface(o: Doc): MemifInterfaceFileConfig {
   return {
-    id: checkInt(o.id, `${path}.id`, 0, LIMITS.memifIdMax),
-    name: opt(o, 'name', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.port, what: 'a port name (1..31 of A-Z a-z 0-9 _ . : -)' })),
-    port: opt(o, 'port', path, (v, k) => checkInt(v, k, 1, LIMITS.portMax)),
-    secret: opt(o, 'secret', path, checkSecret),
-    worker: opt(o, 'worker', path, (v, k) => checkInt(v, k, 0, LIMITS.workersMax - 1)),
+    id: o.id as number,
+    name: o.name as string | undefined,
+    port: o.port as number | undefined,
+    secret: o.secret as string | undefined,
+    worker: o.worker as number | undefined,
   };
 }
 
 // One entry of switches[i].ports: an interface to attach (type detected,
 // or afxdp / afpacket) or a TAP to create (type tap, ifname optional).
-function parseLinuxPort(value: unknown, path: string): LinuxPortSpec {
-  const o = checkObject(value, path, PORT_KEYS);
-  const spec: LinuxPortSpec = {
-    ifname: opt(o, 'ifname', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.ifname, what: 'an interface name (1..15 characters, no / or space)' })),
-    type: opt(o, 'type', path, (v, k) => checkEnum(v, k, LINUX_PORT_TYPES)),
-    name: opt(o, 'name', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.port, what: 'a port name (1..31 of A-Z a-z 0-9 _ . : -)' })),
-    port: opt(o, 'port', path, (v, k) => checkInt(v, k, 1, LIMITS.portMax)),
-    worker: opt(o, 'worker', path, (v, k) => checkInt(v, k, 0, LIMITS.workersMax - 1)),
-    mac: opt(o, 'mac', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.mac, what: 'a MAC address aa:bb:cc:dd:ee:ff' })),
-    mtu: opt(o, 'mtu', path, (v, k) => checkInt(v, k, 68, LIMITS.tapMtuMax)),
-    up: opt(o, 'up', path, checkBool),
-  };
+function parseLinuxPort(o: Doc, path: string): LinuxPortSpec {
+  const spec = { ...o } as LinuxPortSpec;
   if (spec.type !== 'tap') {
     if (spec.ifname === undefined) throw new ConfigError(`${path}.ifname`, `is required for a ${spec.type ?? 'detected'} port (only type tap may leave it out)`);
     for (const k of ['mac', 'mtu', 'up'] as const) {
       if (spec[k] !== undefined) throw new ConfigError(`${path}.${k}`, 'is an option of a tap port only');
     }
   }
-  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as LinuxPortSpec;
+  return spec;
 }
 
-function parseMemif(value: unknown, path: string): MemifFileConfig {
-  const o = checkObject(value, path, MEMIF_KEYS);
+function parseMemif(o: Doc): MemifFileConfig {
   return {
-    socket: opt(o, 'socket', path, (v, k) => checkString(v, k, { nonEmpty: true })),
-    abstract: opt(o, 'abstract', path, checkBool),
-    autoCreate: opt(o, 'autoCreate', path, checkBool),
-    secret: opt(o, 'secret', path, checkSecret),
-    interfaces: opt(o, 'interfaces', path, (v, k) => checkArray(v, k).map((x, i) => parseInterface(x, `${k}[${i}]`))),
+    socket: o.socket as string | undefined,
+    abstract: o.abstract as boolean | undefined,
+    autoCreate: o.autoCreate as boolean | undefined,
+    secret: o.secret as string | undefined,
+    interfaces: (o.interfaces as Doc[] | undefined)?.map(parseInterface),
   };
 }
 
-function parseSwitch(value: unknown, path: string): SwitchFileConfig {
-  const o = checkObject(value, path, SWITCH_KEYS);
-  if (o.name === undefined) throw new ConfigError(`${path}.name`, 'is required');
+function parseSwitch(o: Doc, path: string): SwitchFileConfig {
   return {
-    name: checkString(o.name, `${path}.name`, { pattern: NAME_PATTERNS.bridge, what: 'a bridge name (1..15 of A-Z a-z 0-9 _ . -, not starting with . _ or -)' }),
-    logic: opt(o, 'logic', path, (v, k) => checkString(v, k, { pattern: NAME_PATTERNS.logic, what: 'a logic name' })),
-    logicConfig: opt(o, 'logicConfig', path, (v, k) => checkString(v, k)),
-    workers: opt(o, 'workers', path, (v, k) => checkInt(v, k, 1, LIMITS.workersMax)),
-    batchSize: opt(o, 'batchSize', path, (v, k) => checkInt(v, k, 1, LIMITS.batchMax)),
-    mode: opt(o, 'mode', path, (v, k) => checkEnum(v, k, FABRIC_MODES)),
-    idlePolls: opt(o, 'idlePolls', path, (v, k) => checkInt(v, k, 1, LIMITS.idlePollsMax)),
-    idleSpinUs: opt(o, 'idleSpinUs', path, (v, k) => checkInt(v, k, 0, LIMITS.idleSpinUsMax)),
-    memif: opt(o, 'memif', path, parseMemif),
-    ports: opt(o, 'ports', path, (v, k) => checkArray(v, k).map((x, i) => parseLinuxPort(x, `${k}[${i}]`))),
-    flowRestore: opt(o, 'flowRestore', path, checkBool),
+    name: o.name as string,
+    logic: o.logic as string | undefined,
+    logicConfig: o.logicConfig as string | undefined,
+    workers: o.workers as number | undefined,
+    batchSize: o.batchSize as number | undefined,
+    mode: o.mode as FabricMode | undefined,
+    idlePolls: o.idlePolls as number | undefined,
+    idleSpinUs: o.idleSpinUs as number | undefined,
+    memif: o.memif === undefined ? undefined : parseMemif(o.memif as Doc),
+    ports: (o.ports as Doc[] | undefined)?.map((p, i) => parseLinuxPort(p, `${path}.ports[${i}]`)),
+    ...(o.flowRestore !== undefined && { flowRestore: o.flowRestore as boolean }),
     ...parseOpenflowKeys(o, path),
   };
 }
 
-function parseApi(value: unknown, path: string): ApiFileConfig {
-  const o = checkObject(value, path, API_KEYS);
-  return {
-    listen: opt(o, 'listen', path, (v, k) => checkString(v, k, { nonEmpty: true })),
-    token: opt(o, 'token', path, (v, k) => checkString(v, k, { pattern: /^[\x21-\x7e]{16,256}$/, what: '16..256 printable ASCII characters' })),
-  };
-}
-
-// Checks a parsed JSON document; keys are reported from the top
+// Checks a parsed document; keys are reported from the top
 // ("switches[1].mode").
 export function parseConfigDocument(doc: unknown): FileConfig {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError('(document)', 'must be a JSON object');
+    throw new ConfigError('(document)', 'must be a JSON object (a YAML mapping)');
   }
-  const o = checkObject(doc, '', TOP_KEYS);
+  validateConfigDocument(doc);
+  const o = doc as Doc;
+  const api = o.api as Doc | undefined;
   return {
-    rundir: o.rundir === undefined ? undefined : checkString(o.rundir, 'rundir', { nonEmpty: true }),
-    statedir: o.statedir === undefined ? undefined : checkString(o.statedir, 'statedir', { nonEmpty: true }),
-    api: o.api === undefined ? undefined : parseApi(o.api, 'api'),
-    switches: o.switches === undefined ? undefined
-      : checkArray(o.switches, 'switches').map((s, i) => parseSwitch(s, `switches[${i}]`)),
+    rundir: o.rundir as string | undefined,
+    statedir: o.statedir as string | undefined,
+    api: api === undefined ? undefined : { listen: api.listen as string | undefined, token: api.token as string | undefined },
+    switches: (o.switches as Doc[] | undefined)?.map((s, i) => parseSwitch(s, `switches[${i}]`)),
   };
 }
 
@@ -170,10 +139,11 @@ export function readConfigFile(path: string): FileConfig {
     throw new ConfigError('(file)', `cannot read: ${(e as Error).message}`, path);
   }
   let doc: unknown;
+  const yaml = /\.ya?ml$/i.test(path);
   try {
-    doc = JSON.parse(text);
+    doc = yaml ? parseYaml(text, { prettyErrors: true }) : JSON.parse(text);
   } catch (e) {
-    throw new ConfigError('(file)', `not valid JSON: ${(e as Error).message}`, path);
+    throw new ConfigError('(file)', `not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`, path);
   }
   try {
     return parseConfigDocument(doc);

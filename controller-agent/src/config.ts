@@ -13,7 +13,7 @@
 // api.token.
 //
 // Precedence, highest first: command-line flags, environment variables,
-// the config file (--config FILE, JSON, see config-file.ts), the built-in
+// the config file (--config FILE, JSON or YAML, see config-file.ts), the built-in
 // default.  Switch-level flags (--workers, --batch, --mode, --logic,
 // --memif-ports) apply to every switch; --bridge renames the one switch of
 // a single-switch configuration.  The result is checked as a whole
@@ -180,7 +180,7 @@ function buildSwitch(s: SwitchFileConfig, rundir: string, o: ConfigOverrides): S
     ports: (s.ports ?? []).map((p) => ({ ...p })),
     // Only a switch that speaks OpenFlow has an OpenFlow side.
     ...((/^openflow/.test(logic) || hasControllers(openflow)) && { openflow }),
-    flowRestore: s.flowRestore ?? true,
+    ...(s.flowRestore !== undefined && { flowRestore: s.flowRestore }),
   };
 }
 
