@@ -135,7 +135,7 @@ void RunGroup(ExecContext* ctx, const WorkHead& w, uint32_t id) {
   const Group* g = groups->Find(id);
   if (!g) return;
   WorkHead copy = w;
-  const uint64_t hash = HashKey(GetKey(&copy));
+  const uint64_t hash = GetKeyHash(&copy);
   const Bucket* chosen[kMaxBuckets];
   const uint32_t n = groups->Choose(*g, hash, *ctx->env->ports, ctx->pkt->worker,
                                     copy.frame_len, chosen, kMaxBuckets);
@@ -158,7 +158,10 @@ bool ExecuteAction(const Action& a, ExecContext* ctx, WorkHead* w) {
   switch (a.type) {
     case Act::kOutput: Output(ctx, w, a); return true;
     case Act::kGroup: RunGroup(ctx, *w, a.arg32); return true;
-    case Act::kSetField: SetField(w, a); return true;
+    case Act::kSetField:
+      Own(w);  // SetField writes through w->buf
+      SetField(w, a);
+      return true;
     case Act::kPushVlan: PushVlan(w, a.arg16); return true;
     case Act::kPopVlan: PopVlan(w); return true;
     case Act::kPushMpls: PushMpls(w, a.arg16); return true;

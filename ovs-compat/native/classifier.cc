@@ -50,18 +50,28 @@ struct Subtable {
   ~Subtable() { delete slots.load(std::memory_order_relaxed); }
 
   // The rule readers see for the match 'key' has under this mask, or null.
-  // The hash equals HashKey of the masked key: the words left out are zero
-  // under the mask and add nothing.
   const Rule* Find(const FlowKey& key) const {
-    uint64_t w[kKeyWords];
-    uint64_t h = 0;
-    for (uint32_t j = 0; j < n_words; j++) {
-      w[j] = KeyWord(key, words[j]) & mask_words[j];
-      h += w[j] * seeds[j];
-    }
-    h = FinishHash(h);
     // Pairs with the release store that published the array (Grow).
-    const SlotArray* a = slots.load(std::memory_order_acquire);
+    return Probe(slots.load(std::memory_order_acquire), key, Hash(key));
+  }
+
+  // HashKey of the masked key: the words left out are zero under the mask
+  // and add nothing.
+  uint64_t Hash(const FlowKey& key) const {
+    uint64_t h = 0;
+    for (uint32_t j = 0; j < n_words; j++) h += (KeyWord(key, words[j]) & mask_words[j]) * seeds[j];
+    return FinishHash(h);
+  }
+
+  // The first slot a probe for 'hash' reads in 'a'.
+  static const uint64_t* FirstSlot(const SlotArray* a, uint64_t hash) {
+    return a->At(hash & a->slot_mask);
+  }
+
+  // Find, with the array and the key's Hash already at hand.
+  const Rule* Probe(const SlotArray* a, const FlowKey& key, uint64_t h) const {
+    uint64_t w[kKeyWords];
+    for (uint32_t j = 0; j < n_words; j++) w[j] = KeyWord(key, words[j]) & mask_words[j];
     for (uint64_t i = h & a->slot_mask;; i = (i + 1) & a->slot_mask) {
       const uint64_t* s = a->At(i);
       // Pairs with the release store that made the slot live (Place,
@@ -139,6 +149,36 @@ const Rule* Classifier::Lookup(const FlowKey& key) const {
     if (r && (!best || Outranks(r, best))) best = r;
   }
   return best;
+}
+
+void Classifier::LookupBatch(const FlowKey* const* keys, uint32_t n, const Rule** rules) const {
+  const Version* v = current_.load(std::memory_order_acquire);
+  uint64_t hashes[kMaxLookupBatch];
+  uint32_t todo[kMaxLookupBatch];
+  if (n > kMaxLookupBatch) n = kMaxLookupBatch;
+  for (uint32_t i = 0; i < n; i++) rules[i] = nullptr;
+  for (const Version::Entry& e : v->subtables) {
+    // The keys this subtable may still improve on (Lookup's early stop,
+    // key by key).
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++)
+      if (!rules[i] || rules[i]->priority <= e.max_priority) todo[m++] = i;
+    if (m == 0) break;
+    // Pairs with the release store that published the array (Grow).
+    const SlotArray* a = e.st->slots.load(std::memory_order_acquire);
+    // Every key's first slot is requested before any is read, so their
+    // cache misses overlap instead of following one another.
+    for (uint32_t j = 0; j < m; j++) {
+      const uint32_t i = todo[j];
+      hashes[i] = e.st->Hash(*keys[i]);
+      __builtin_prefetch(Subtable::FirstSlot(a, hashes[i]));
+    }
+    for (uint32_t j = 0; j < m; j++) {
+      const uint32_t i = todo[j];
+      const Rule* r = e.st->Probe(a, *keys[i], hashes[i]);
+      if (r && (!rules[i] || Outranks(r, rules[i]))) rules[i] = r;
+    }
+  }
 }
 
 void Classifier::AttachStats(Rule* r, const std::shared_ptr<RuleStats>& stats) {

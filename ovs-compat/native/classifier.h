@@ -167,6 +167,14 @@ class Classifier {
   // The highest-priority rule matching 'key' in the published version.
   const Rule* Lookup(const FlowKey& key) const;
 
+  static constexpr uint32_t kMaxLookupBatch = 32;
+  // Lookup of 'n' keys (at most kMaxLookupBatch; more are ignored):
+  // 'rules[i]' gets Lookup(*keys[i]).  Subtable by subtable, the first
+  // slot of every key still searching is prefetched before any is probed
+  // (Open vSwitch's dpcls_lookup does the same), so the cache misses of a
+  // batch overlap instead of following one another.
+  void LookupBatch(const FlowKey* const* keys, uint32_t n, const Rule** rules) const;
+
   // ---- the control thread ----
   // Adds 'rule' ('match' is masked here).  A rule with an identical match
   // and priority is replaced: the new one takes its place (seq) and, unless

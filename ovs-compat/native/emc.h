@@ -4,8 +4,9 @@
 // What?
 //   A two-way set-associative table of kEmcEntries entries from (table,
 //   whole flow key) to that table's answer: a rule, or a miss.  A hit costs
-//   one hash of the key (HashKey: multilinear, no dependency chain) and
-//   compares of the hashes of two entries, then one key compare.
+//   one hash of the key (HashKey: multilinear, no dependency chain), the
+//   compare of a set's two tags (hash, generation, table: one cache line
+//   per set, so a miss usually reads nothing more), then one key compare.
 //
 // Design
 //   Entries carry the logic's generation number as it was when the worker
@@ -44,19 +45,31 @@ constexpr uint32_t kReplaceEvery = 8;
 
 class ExactMatchCache {
  public:
-  ExactMatchCache() : entries_(new Entry[kEmcEntries]()) {}
+  ExactMatchCache() : tags_(new SetTags[kSets]()), keys_(new FlowKey[kEmcEntries]()) {}
+
+  // Requests the cache lines a Find of (table, hash) reads first: the set's
+  // tags and its first way's key.  The batched look-up calls it for every
+  // packet of a chunk before it probes any.
+  void Prefetch(uint32_t table, uint64_t hash) const {
+    const uint32_t set = SetOf(TableHash(table, hash));
+    __builtin_prefetch(&tags_[set]);
+    const uint8_t* k = reinterpret_cast<const uint8_t*>(&keys_[size_t{set} * kEmcWays]);
+    __builtin_prefetch(k);
+    __builtin_prefetch(k + sizeof(FlowKey) - 1);
+  }
 
   // Whether (table, key) is cached for 'generation'; '*rule' gets the
   // answer (null: a cached miss).  'hash' is HashKey(key).
   bool Find(uint32_t table, const FlowKey& key, uint64_t hash, uint64_t generation,
             const Rule** rule) const {
     const uint64_t h = TableHash(table, hash);
-    const Entry* set = &entries_[SetOf(h)];
+    const uint32_t set = SetOf(h);
+    const SetTags& t = tags_[set];
     for (uint32_t i = 0; i < kEmcWays; i++) {
-      const Entry& e = set[i];
-      if (e.hash != h || e.generation != generation || e.table != table || !KeyEqual(e.key, key))
+      if (t.hash[i] != h || t.generation[i] != generation || t.table[i] != table ||
+          !KeyEqual(keys_[size_t{set} * kEmcWays + i], key))
         continue;
-      *rule = e.rule;
+      *rule = t.rule[i];
       return true;
     }
     return false;
@@ -65,39 +78,46 @@ class ExactMatchCache {
   void Insert(uint32_t table, const FlowKey& key, uint64_t hash, uint64_t generation,
               const Rule* rule) {
     const uint64_t h = TableHash(table, hash);
-    Entry* set = &entries_[SetOf(h)];
-    Entry* e = nullptr;
-    for (uint32_t i = 0; i < kEmcWays && !e; i++)
-      if (set[i].generation != generation) e = &set[i];  // never filled (0) or stale
-    if (!e) {
-      if (++contended_ % kReplaceEvery != 0) return;
-      e = &set[(contended_ / kReplaceEvery) % kEmcWays];
+    const uint32_t set = SetOf(h);
+    SetTags& t = tags_[set];
+    int way = -1;
+    for (uint32_t i = 0; i < kEmcWays && way < 0; i++) {
+      // Already there (a batch looked the same key up twice): refresh it
+      // rather than spend the other way on a copy.
+      if (t.hash[i] == h && t.generation[i] == generation && t.table[i] == table &&
+          KeyEqual(keys_[size_t{set} * kEmcWays + i], key))
+        way = int(i);
     }
-    e->hash = h;
-    e->generation = generation;
-    e->rule = rule;
-    e->table = table;
-    e->key = key;
+    for (uint32_t i = 0; i < kEmcWays && way < 0; i++)
+      if (t.generation[i] != generation) way = int(i);  // never filled (0) or stale
+    if (way < 0) {
+      if (++contended_ % kReplaceEvery != 0) return;
+      way = int((contended_ / kReplaceEvery) % kEmcWays);
+    }
+    t.hash[way] = h;
+    t.generation[way] = generation;
+    t.rule[way] = rule;
+    t.table[way] = table;
+    keys_[size_t{set} * kEmcWays + uint32_t(way)] = key;
   }
 
  private:
-  struct Entry {
-    uint64_t hash;        // TableHash, compared first
-    uint64_t generation;  // 0: never filled (generations start at 1)
-    const Rule* rule;
-    uint32_t table;
-    uint32_t pad;
-    FlowKey key;
+  static constexpr uint32_t kSets = kEmcEntries / kEmcWays;
+  // What a probe compares before any key: one cache line per set.
+  struct alignas(64) SetTags {
+    uint64_t hash[kEmcWays];        // TableHash, compared first
+    uint64_t generation[kEmcWays];  // 0: never filled (generations start at 1)
+    const Rule* rule[kEmcWays];
+    uint32_t table[kEmcWays];
   };
+  static_assert(sizeof(SetTags) == 64, "one line of tags per set");
   static uint64_t TableHash(uint32_t table, uint64_t hash) {
     return hash ^ (uint64_t(table) * 0x9E3779B97F4A7C15ull);
   }
-  // The set's first entry; the high bits, as the classifier's slots use
-  // the low ones.
-  static uint32_t SetOf(uint64_t h) {
-    return (uint32_t(h >> 40) % (kEmcEntries / kEmcWays)) * kEmcWays;
-  }
-  std::unique_ptr<Entry[]> entries_;
+  // The set; from the high bits, as the classifier's slots use the low ones.
+  static uint32_t SetOf(uint64_t h) { return uint32_t(h >> 40) % kSets; }
+  std::unique_ptr<SetTags[]> tags_;
+  std::unique_ptr<FlowKey[]> keys_;  // kEmcWays per set, beside the tags
   uint64_t contended_ = 0;  // misses that found both ways live
 };
 

@@ -50,6 +50,12 @@ void RunGroup(ExecContext* ctx, const WorkHead& w, uint32_t id);
 // (pipeline.cc).
 void RunTablesFrom(ExecContext* ctx, WorkHead* w);
 
+// RunPipeline for a caller that has already initialised 'w' for 'pkt'
+// (InitWorkHead, metadata 0) and looked up and counted table 0: 'first' is
+// that answer (null: a miss).  The batched look-up (lookup.cc) uses it.
+void RunPipelineFrom(const PipelineEnv& env, msw_packet* pkt, msw_result* res, WorkHead* w,
+                     const Rule* first);
+
 }  // namespace ofl
 
 #endif  // MSWITCH_OVS_COMPAT_EXEC_CONTEXT_H_

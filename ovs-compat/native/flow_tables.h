@@ -1,5 +1,6 @@
 // The state of one `openflow` logic instance, shared by the files that
-// implement it: openflow_logic.cc (the ABI ops, look-up, grace periods),
+// implement it: openflow_logic.cc (the ABI ops, grace periods), lookup.cc
+// (the per-packet and batched look-ups),
 // control.cc (the batch of control lines), flow_mods.cc (add, mod, del),
 // dump.cc (dump, aggregate, table_stats), events.cc (timeouts,
 // flow-removed) and trace.cc (trace, packet_out).
@@ -37,6 +38,7 @@
 #include "meters.h"
 #include "mswitch/logic.h"
 #include "normal.h"
+#include "packet_edit.h"
 #include "pipeline.h"
 
 namespace ofl {
@@ -63,6 +65,9 @@ struct alignas(64) WorkerState {
   std::atomic<uint64_t> epoch{0};  // 0: not in lookup (grace periods)
   std::unique_ptr<TableCounters[]> tables;
   ExactMatchCache emc;
+  // The working heads of one look-up chunk (lookup.cc), kept here so a
+  // chunk allocates nothing and its keys stay in this worker's cache.
+  std::unique_ptr<WorkHead[]> heads{new WorkHead[Classifier::kMaxLookupBatch]};
 };
 
 inline void Bump(std::atomic<uint64_t>* c) {
@@ -114,6 +119,11 @@ FlowTables* NewFlowTables(const msw_switch_info* sw, uint32_t n_tables, size_t m
 
 // The TableLookupFn every pipeline run uses; 'ctx' is a LookupCtx.
 const Rule* TableLookup(void* ctx, uint32_t table, const FlowKey& key, const msw_packet& pkt);
+
+// The logic's lookup and lookup_batch (lookup.cc).
+void LookupOne(void* instance, msw_packet* pkt, msw_result* res);
+void LookupBatch(void* instance, msw_packet* const* pkts, msw_result* const* results,
+                 uint32_t n);
 
 // Publishes every touched table, group and meter table, bumps the EMC
 // generation, waits for a grace period and frees what was retired.

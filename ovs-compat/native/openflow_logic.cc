@@ -2,18 +2,20 @@
 // fabric (the paper's mSwitch-OVS), written against the public logic ABI
 // only, so it is built into the datapath and also builds as its own shared
 // object (then named "openflow-so", to coexist with the built-in one).
-// This file holds the ABI ops, the per-packet look-up and the grace
-// periods; the control form is control-text.md, implemented by control.cc
-// and the files flow_tables.h names.
+// This file holds the ABI ops, the table look-up callback of the pipeline
+// and the grace periods; lookup.cc the packets' look-ups (one, or a chunk
+// at a time); the control form is control-text.md, implemented by
+// control.cc and the files flow_tables.h names.
 //
 // Design
 //   N tables (config `tables=N`, 1..254, default 64; `max_flows=N` per
 //   table, default 1000000), each a tuple-space Classifier behind a
-//   per-worker exact-match cache (emc.h).  Lookup announces the worker's
-//   epoch and runs RunPipeline (pipeline.h) with TableLookup as its table
-//   callback: EMC, then classifier, then counting (table look-ups and
-//   matches, the rule's packets, bytes and last-used time, all per worker
-//   and single-writer).  One plain output becomes UNICAST or FLOOD.
+//   per-worker exact-match cache (emc.h).  A look-up (lookup.cc) announces
+//   the worker's epoch and runs the pipeline (pipeline.h); its tables after
+//   table 0 go through TableLookup: EMC, then classifier, then counting
+//   (table look-ups and matches, the rule's packets, bytes and last-used
+//   time, all per worker and single-writer).  One plain output becomes
+//   UNICAST or FLOOD.
 //
 // Publication and grace periods
 //   Control commands edit groups and meters privately and flow tables
@@ -99,31 +101,6 @@ constexpr const char* kLogicName = "openflow-so";
 #else
 constexpr const char* kLogicName = "openflow";
 #endif
-
-void Lookup(void* instance, msw_packet* pkt, msw_result* res) {
-  auto* ft = static_cast<FlowTables*>(instance);
-  if (pkt->head_len < 14 || pkt->worker >= ft->n_workers) return;  // DROP
-  WorkerState& ws = ft->workers[pkt->worker];
-  // Announce before reading any version: pairs with the control thread's
-  // epoch bump after its publish (both seq_cst, see Synchronize).
-  ws.epoch.store(ft->epoch.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
-  RunPipeline(ft->env, pkt, res);
-  ws.epoch.store(0, std::memory_order_release);
-
-  // One plain output needs no MULTI answer.
-  if (res->n_outputs == 0) {
-    res->verdict = MSW_VERDICT_DROP;
-  } else if (res->n_outputs == 1 && !(res->outputs[0].flags & MSW_OUT_VARIANT) &&
-             res->outputs[0].port != MSW_PORT_CONTROLLER) {
-    const msw_output o = res->outputs[0];
-    res->n_outputs = 0;
-    res->verdict = o.port == MSW_PORT_FLOOD ? MSW_VERDICT_FLOOD : MSW_VERDICT_UNICAST;
-    res->port = o.port == MSW_PORT_FLOOD ? 0 : o.port;
-    res->flags = o.flags;
-  } else {
-    res->verdict = MSW_VERDICT_MULTI;
-  }
-}
 
 // Waits until no lookup still runs on a version published before now.
 void Synchronize(FlowTables* ft) {
@@ -289,7 +266,8 @@ int Control(void* instance, const char* cmd, char* reply, size_t reply_len) {
 }
 
 const msw_logic_ops kOps = {
-    MSW_LOGIC_ABI_VERSION, kLogicName, Create, Destroy, Lookup, PortChanged, Control,
+    MSW_LOGIC_ABI_VERSION, kLogicName, Create, Destroy, LookupOne, PortChanged, Control,
+    LookupBatch,
 };
 
 }  // namespace

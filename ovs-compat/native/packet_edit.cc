@@ -141,14 +141,38 @@ void WriteIpTtl(WorkHead* w, uint32_t ttl_off, uint8_t ttl) {
 
 }  // namespace
 
+WorkHead& WorkHead::operator=(const WorkHead& o) {
+  if (this == &o) return *this;
+  len = o.len;
+  delta = o.delta;
+  changed_end = o.changed_end;
+  frame_len = o.frame_len;
+  in_port = o.in_port;
+  owned = o.owned;
+  layout_stale = o.layout_stale;
+  key_stale = o.key_stale;
+  metadata = o.metadata;
+  key_sum = o.key_sum;
+  layout = o.layout;
+  if (!o.key_stale) key = o.key;
+  if (o.owned) {
+    memcpy(own, o.own, o.len);
+    buf = own;
+  } else {
+    buf = o.buf;
+  }
+  return *this;
+}
+
 void InitWorkHead(const msw_packet& pkt, uint64_t metadata, WorkHead* w) {
-  const uint32_t n = pkt.head_len < MSW_HEAD_BYTES ? pkt.head_len : MSW_HEAD_BYTES;
-  memcpy(w->buf, pkt.data, n);
-  w->len = n;
+  // The packet's head is read in place until an edit (Own).
+  w->buf = pkt.data;
+  w->len = pkt.head_len < MSW_HEAD_BYTES ? pkt.head_len : MSW_HEAD_BYTES;
   w->delta = 0;
   w->changed_end = 0;
   w->frame_len = pkt.len;
   w->in_port = pkt.src_port;
+  w->owned = false;
   w->metadata = metadata;
   w->layout_stale = w->key_stale = true;
 }
@@ -163,18 +187,23 @@ const Layout& GetLayout(WorkHead* w) {
 
 const FlowKey& GetKey(WorkHead* w) {
   if (w->key_stale) {
-    ExtractFlowKey(w->buf, w->len, w->in_port, w->metadata, &w->key);
+    w->key_sum = ExtractFlowKeySum(w->buf, w->len, w->in_port, w->metadata, &w->key);
     w->key_stale = false;
   }
   return w->key;
 }
 
 void SetMetadata(WorkHead* w, uint64_t metadata) {
+  if (!w->key_stale) {
+    // Word 0 of the key is the metadata: the sum moves by the difference.
+    w->key_sum += (metadata - w->metadata) * kWordSeeds[0];
+    w->key.metadata = metadata;
+  }
   w->metadata = metadata;
-  if (!w->key_stale) w->key.metadata = metadata;
 }
 
 bool PushVlan(WorkHead* w, uint16_t tpid) {
+  Own(w);
   // OpenFlow 1.3 §5.12 (push_vlan): the new outermost tag copies VID and
   // PCP of the tag it covers, if any, else they are zero.
   if (w->len < 14) return false;
@@ -187,11 +216,13 @@ bool PushVlan(WorkHead* w, uint16_t tpid) {
 }
 
 bool PopVlan(WorkHead* w) {
+  Own(w);
   if (w->len < 18 || !IsTpid(LoadBe16(w->buf + 12))) return false;
   return Remove(w, 12, 4);
 }
 
 bool PushMpls(WorkHead* w, uint16_t ethertype) {
+  Own(w);
   // The new label goes after every VLAN tag (OpenFlow 1.3).  A first label
   // takes its values as OVS does: label 0 (2, IPv6 explicit null, over
   // IPv6), TC from the DSCP's low bits, TTL from IP (64 without IP), BoS;
@@ -222,6 +253,7 @@ bool PushMpls(WorkHead* w, uint16_t ethertype) {
 }
 
 bool PopMpls(WorkHead* w, uint16_t ethertype) {
+  Own(w);
   const Layout lay = GetLayout(w);
   if (!lay.mpls_off) return false;
   if (!Remove(w, lay.mpls_off, 4)) return false;
@@ -232,6 +264,7 @@ bool PopMpls(WorkHead* w, uint16_t ethertype) {
 }
 
 bool SetMplsTtl(WorkHead* w, uint8_t ttl) {
+  Own(w);
   const Layout& lay = GetLayout(w);
   if (!lay.mpls_off) return false;
   const uint32_t at = lay.mpls_off + 3u;
@@ -241,6 +274,7 @@ bool SetMplsTtl(WorkHead* w, uint8_t ttl) {
 }
 
 TtlResult DecMplsTtl(WorkHead* w) {
+  Own(w);
   const Layout& lay = GetLayout(w);
   if (!lay.mpls_off) return TtlResult::kAbsent;
   const uint8_t ttl = w->buf[lay.mpls_off + 3];
@@ -251,6 +285,7 @@ TtlResult DecMplsTtl(WorkHead* w) {
 }
 
 bool SetNwTtl(WorkHead* w, uint8_t ttl) {
+  Own(w);
   const uint32_t at = IpTtlOffset(w, false);
   if (!at) return false;
   WriteIpTtl(w, at, ttl);
@@ -258,6 +293,7 @@ bool SetNwTtl(WorkHead* w, uint8_t ttl) {
 }
 
 TtlResult DecNwTtl(WorkHead* w) {
+  Own(w);
   const uint32_t at = IpTtlOffset(w, false);
   if (!at) return TtlResult::kAbsent;
   const uint8_t ttl = w->buf[at];
@@ -267,6 +303,7 @@ TtlResult DecNwTtl(WorkHead* w) {
 }
 
 bool CopyTtlOut(WorkHead* w) {
+  Own(w);
   // OpenFlow 1.3: from the next-to-outermost header to the outermost one,
   // here MPLS-MPLS or IP-MPLS (the label right above IP).
   const Layout& lay = GetLayout(w);
@@ -287,6 +324,7 @@ bool CopyTtlOut(WorkHead* w) {
 }
 
 bool CopyTtlIn(WorkHead* w) {
+  Own(w);
   // From the outermost header inwards: MPLS-MPLS or MPLS-IP.
   const Layout& lay = GetLayout(w);
   if (!lay.mpls_off) return false;

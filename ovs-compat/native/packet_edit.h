@@ -16,6 +16,18 @@
 //   header layout (offsets of tags, labels, L3, L4) and the flow key are
 //   recomputed lazily after an edit.
 //
+//   The copy itself is lazy too: until the first edit 'buf' points at the
+//   packet's own head (msw_packet.data, which nothing changes while the
+//   pipeline runs), so a packet the pipeline only looks at and forwards is
+//   never copied.  Every edit first calls Own(), which copies the head
+//   into 'own' and points 'buf' there; the edits here do it themselves,
+//   SetField's callers (set_field.cc writes through 'buf') must.  Copying a
+//   WorkHead copies only the bytes in use and keeps 'buf' pointing into
+//   the copy's own storage when the original owned its bytes.
+//
+//   The key comes with 'key_sum' (KeySum of it, flow_key.h), so the
+//   exact-match cache gets its hash without reading the key back.
+//
 //   An edit whose protocol is absent does nothing (OpenFlow leaves that
 //   undefined; ovs-ofctl refuses such flows when their match tells, and
 //   OVS ignores them at run time).  An edit is also skipped when a
@@ -51,20 +63,39 @@ struct Layout {
 struct WorkHead {
   static constexpr uint32_t kRoom = 64;  // bytes pushes may add
   static constexpr uint32_t kMax = MSW_HEAD_BYTES + kRoom;
+
+  WorkHead() = default;
+  WorkHead(const WorkHead& o) { *this = o; }
+  WorkHead& operator=(const WorkHead& o);
+
+  uint8_t* buf = nullptr;  // the head: the packet's until Own(), then 'own'
   uint32_t len;          // valid bytes in buf
   int32_t delta;         // len minus the original bytes buf stands for
   uint32_t changed_end;  // buf[changed_end..len) == frame[changed_end - delta ..]
   uint32_t frame_len;    // the whole frame's length as edited
   uint32_t in_port;
-  uint64_t metadata;
+  bool owned;            // buf == own
   bool layout_stale;
   bool key_stale;
+  uint64_t metadata;
+  uint64_t key_sum;      // KeySum(key) while !key_stale
   Layout layout;
   FlowKey key;
-  uint8_t buf[kMax];
+  uint8_t own[kMax];
 };
 
+// Readies 'w' for 'pkt' (whose data must stay unchanged while 'w' is
+// used) without copying its bytes; the key is extracted on first use.
 void InitWorkHead(const msw_packet& pkt, uint64_t metadata, WorkHead* w);
+
+// Copies the head into 'w->own' if it is still the packet's: before any
+// write through 'buf'.
+inline void Own(WorkHead* w) {
+  if (w->owned) return;
+  __builtin_memcpy(w->own, w->buf, w->len);
+  w->buf = w->own;
+  w->owned = true;
+}
 
 // True when an output must be a variant (something changed).
 inline bool HeadChanged(const WorkHead& w) { return w.changed_end != 0 || w.delta != 0; }
@@ -72,13 +103,19 @@ inline bool HeadChanged(const WorkHead& w) { return w.changed_end != 0 || w.delt
 const Layout& GetLayout(WorkHead* w);
 // The flow key of the packet as edited (in_port and metadata included).
 const FlowKey& GetKey(WorkHead* w);
+// HashKey(GetKey(w)), from the sum kept beside the key.
+inline uint64_t GetKeyHash(WorkHead* w) {
+  GetKey(w);
+  return FinishHash(w->key_sum);
+}
 void SetMetadata(WorkHead* w, uint64_t metadata);
 
 // Outcome of a TTL decrement.
 enum class TtlResult { kDone, kExpired, kAbsent };
 
 // Each returns false when the edit could not be made (protocol absent,
-// no room, checksum out of reach): the packet is left as it was.
+// no room, checksum out of reach): the packet is left as it was.  All but
+// SetField call Own() themselves.
 bool PushVlan(WorkHead* w, uint16_t tpid);
 bool PopVlan(WorkHead* w);
 bool PushMpls(WorkHead* w, uint16_t ethertype);

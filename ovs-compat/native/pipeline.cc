@@ -81,6 +81,7 @@ void RemarkDscp(WorkHead* w, uint8_t prec_level) {
   a.type = Act::kSetField;
   a.field = SetF::kIpDscp;
   a.num = uint64_t(cls << 3 | raised << 1);
+  Own(w);
   SetField(w, a);
 }
 
@@ -115,14 +116,17 @@ bool RunActionSet(ExecContext* ctx, WorkHead* w, const ActionSet& set) {
   return true;
 }
 
-// The tables from table 0 with an empty action set.
-void RunTables(ExecContext* ctx, WorkHead* w) {
+// The tables from table 0 with an empty action set.  'first' (when not
+// null) is table 0's answer, looked up and counted by the caller.
+void RunTables(ExecContext* ctx, WorkHead* w, const Rule* const* first = nullptr) {
   const PipelineEnv& env = *ctx->env;
   ActionSet set;
   uint32_t table = 0;
   uint64_t first_cookie = 0;
   for (uint32_t steps = 0; steps < 256 && table < env.n_tables; steps++) {
-    const Rule* rule = env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
+    const Rule* rule = first && steps == 0
+                           ? *first
+                           : env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
     if (!rule) return;  // a miss without table-miss flow drops (§5.4)
     const auto* ins = static_cast<const Instructions*>(rule->actions.get());
     if (!ins) return;
@@ -182,6 +186,15 @@ void RunPipeline(const PipelineEnv& env, msw_packet* pkt, msw_result* res) {
   WorkHead w;
   InitWorkHead(*pkt, 0, &w);
   if (env.lookup) RunTables(&ctx, &w);
+}
+
+void RunPipelineFrom(const PipelineEnv& env, msw_packet* pkt, msw_result* res, WorkHead* w,
+                     const Rule* first) {
+  ExecContext ctx;
+  ctx.env = &env;
+  ctx.pkt = pkt;
+  ctx.res = res;
+  RunTables(&ctx, w, &first);
 }
 
 void RunPacketOut(const PipelineEnv& env, const ActionList& actions, msw_packet* pkt,

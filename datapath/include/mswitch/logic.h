@@ -10,7 +10,11 @@
  *
  * Design
  *   The fabric calls `lookup` once per packet, in phase 1 of a batch, from a
- *   worker thread.  The logic answers one of:
+ *   worker thread; a logic that also offers `lookup_batch` gets the same
+ *   packets a chunk at a time instead (so it can prefetch the state of
+ *   every packet of the chunk before it decides the first, as Open
+ *   vSwitch's dpif-netdev does).  Either way, for each packet the logic
+ *   answers one of:
  *     MSW_VERDICT_DROP     the packet goes nowhere;
  *     MSW_VERDICT_UNICAST  to `result->port`;
  *     MSW_VERDICT_FLOOD    to every port but the source;
@@ -28,8 +32,12 @@
  *   replace the first `strip` bytes of the original frame.
  *
  * Versioning
- *   `abi_version` must equal MSW_LOGIC_ABI_VERSION at registration; a
- *   mismatch is refused with EPROTO.  Members are only ever appended.
+ *   `abi_version` must lie in [MSW_LOGIC_ABI_VERSION_MIN,
+ *   MSW_LOGIC_ABI_VERSION] at registration; anything else is refused with
+ *   EPROTO.  Members are only ever appended, and the switch never reads a
+ *   member past the end of the table a logic's version defines: a version-2
+ *   table (which ends at `control`) is called through `lookup` alone.
+ *   Version 3 appended `lookup_batch`.
  *
  * Thread-safety
  *   `create`, `destroy`, `port_changed` and `control` run on a control
@@ -49,7 +57,9 @@
 extern "C" {
 #endif
 
-#define MSW_LOGIC_ABI_VERSION 2u
+#define MSW_LOGIC_ABI_VERSION 3u
+/* The oldest version a switch still registers (see Versioning). */
+#define MSW_LOGIC_ABI_VERSION_MIN 2u
 
 /* Port numbers are 1..MSW_MAX_PORTS; 0 is never a port. */
 #define MSW_MAX_PORTS 4095u
@@ -166,7 +176,7 @@ struct msw_switch_info {
 };
 
 struct msw_logic_ops {
-  /* Must equal MSW_LOGIC_ABI_VERSION. */
+  /* MSW_LOGIC_ABI_VERSION as the logic was built (see Versioning). */
   uint32_t abi_version;
 
   /* Unique name, [a-z0-9-]+, as users select it (`l2-learning`). */
@@ -210,7 +220,29 @@ struct msw_logic_ops {
    */
   int (*control)(void *instance, const char *cmd, char *reply,
                  size_t reply_len);
+
+  /* ---- ABI version 3 ---- */
+
+  /*
+   * Decides 'n' packets (1 <= n <= MSW_LOOKUP_BATCH_MAX) of one input
+   * batch: 'pkts[i]' is answered in 'results[i]', exactly as `lookup`
+   * would answer it (same thread, same rules: no blocking, allocation,
+   * system call or logging; each result arrives zeroed except for its own
+   * 'scratch', MSW_SCRATCH_BYTES per packet, and each packet's 'data' is
+   * its own private head copy).  The packets all come from one source port
+   * and worker and carry one now_ns, in arrival order; a logic whose
+   * answers depend on earlier packets (learning, meters, counters) must
+   * behave as if it had decided them one by one in that order.  Optional:
+   * when present the fabric calls it instead of `lookup` for every chunk
+   * of a batch's phase 1 (chunks of at most MSW_LOOKUP_BATCH_MAX frames,
+   * so the chunk's heads and results stay in cache).
+   */
+  void (*lookup_batch)(void *instance, struct msw_packet *const *pkts,
+                       struct msw_result *const *results, uint32_t n);
 };
+
+/* The most packets one lookup_batch call carries. */
+#define MSW_LOOKUP_BATCH_MAX 32u
 
 /* The symbol a logic shared object exports. */
 typedef const struct msw_logic_ops *(*msw_logic_entry_fn)(void);

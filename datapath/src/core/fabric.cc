@@ -26,8 +26,13 @@ Fabric::Fabric(Switch* sw, uint32_t worker, uint32_t batch_size)
       dst_tail_(kCtlDst + 1, kNil),
       gather_(kMaxBatch * kRecordsPerFrame),
       views_(kChunk),
-      slots_(kChunk) {
+      slots_(kChunk),
+      scratch_(new uint8_t[size_t{kLogicChunk} * MSW_SCRATCH_BYTES]) {
   active_.reserve(kCtlDst + 1);
+  for (uint32_t k = 0; k < kLogicChunk; k++) {
+    pkt_ptrs_[k] = &pkts_[k];
+    result_ptrs_[k] = &results_[k];
+  }
 }
 
 void Fabric::Forward(Port& src, const RxBatch& batch, uint64_t now_ns) {
@@ -40,51 +45,77 @@ void Fabric::Forward(Port& src, const RxBatch& batch, uint64_t now_ns) {
   Reset();
 }
 
-// Phase 1: one lookup per frame, each answer turned into records.
+// Phase 1, a chunk at a time: heads copied, the logic asked (one call per
+// chunk when it has lookup_batch), every answer turned into records.
 void Fabric::Classify(Port& src, const RxBatch& batch, uint64_t now_ns) {
   LogicInstance* li = sw_->logic();
   const bool link = sw_->mode() == FabricMode::kMSwitch;
-  msw_packet pkt;
-  msw_result res;
-  res.scratch = scratch_;
-  pkt.src_port = src.index();
-  pkt.worker = worker_;
-  pkt.now_ns = now_ns;
+  for (uint32_t base = 0; base < batch.n_frames; base += kLogicChunk) {
+    const uint32_t n = std::min(batch.n_frames - base, kLogicChunk);
+    PrepareChunk(batch, base, n, src.index(), now_ns);
+    if (li->lookup_batch) {
+      li->lookup_batch(li->instance, pkt_ptrs_, result_ptrs_, n);
+      for (uint32_t k = 0; k < n; k++)
+        Dispatch(src, base + k, k, batch.frames[base + k].len, link);
+      continue;
+    }
+    // One at a time, each answer checked right after its look-up: a
+    // destination that goes away later in the batch is then counted when
+    // phase 2 finds it gone (bad-dest), as before lookup_batch existed.
+    for (uint32_t k = 0; k < n; k++) {
+      li->ops->lookup(li->instance, &pkts_[k], &results_[k]);
+      Dispatch(src, base + k, k, batch.frames[base + k].len, link);
+    }
+  }
+}
 
-  for (uint32_t i = 0; i < batch.n_frames; i++) {
-    const RxFrame& f = batch.frames[i];
-    uint8_t* head = heads_.get() + size_t{i} * MSW_HEAD_BYTES;
+void Fabric::PrepareChunk(const RxBatch& batch, uint32_t base, uint32_t n, uint32_t src_port,
+                          uint64_t now_ns) {
+  for (uint32_t k = 0; k < n; k++) {
+    const RxFrame& f = batch.frames[base + k];
+    uint8_t* head = heads_.get() + size_t{base + k} * MSW_HEAD_BYTES;
     const uint32_t head_len = std::min<uint32_t>(f.len, MSW_HEAD_BYTES);
     GatherPrefix(batch.segs + f.first_seg, f.nsegs, head, head_len);
+    msw_packet& pkt = pkts_[k];
     pkt.data = head;
     pkt.head_len = head_len;
     pkt.len = f.len;
+    pkt.src_port = src_port;
+    pkt.worker = worker_;
+    pkt.now_ns = now_ns;
     // The ABI promises a zeroed result but for 'scratch': a logic may set
     // only what it needs, so nothing of the last answer may leak through.
+    msw_result& res = results_[k];
     res.verdict = MSW_VERDICT_DROP;
     res.port = 0;
     res.n_outputs = 0;
     res.flags = 0;
     std::memset(res.outputs, 0, sizeof res.outputs);
-    li->ops->lookup(li->instance, &pkt, &res);
+    res.scratch = scratch_.get() + size_t{k} * MSW_SCRATCH_BYTES;
+  }
+}
 
-    switch (res.verdict) {
-      case MSW_VERDICT_UNICAST:
-        if (res.port == MSW_PORT_CONTROLLER)
-          src_ctr_->Drop(kBadControllerOutput);  // needs a MULTI variant with a header
-        else if (CheckDest(src, res.port, res.flags))
-          AddRecord(i, res.port, head, head_len, head_len, link);
-        break;
-      case MSW_VERDICT_FLOOD:
-        AddRecord(i, kFloodDst, head, head_len, head_len, link);
-        break;
-      case MSW_VERDICT_MULTI:
-        ClassifyMulti(src, i, res, head, head_len, f.len, link);
-        break;
-      default:
-        src_ctr_->Drop(kLogicDrop);
-        break;
-    }
+void Fabric::Dispatch(Port& src, uint32_t frame, uint32_t k, uint32_t frame_len, bool link) {
+  const msw_result& res = results_[k];
+  const uint8_t* head = heads_.get() + size_t{frame} * MSW_HEAD_BYTES;
+  const uint32_t head_len = std::min<uint32_t>(frame_len, MSW_HEAD_BYTES);
+  switch (res.verdict) {
+    case MSW_VERDICT_UNICAST:
+      if (res.port == MSW_PORT_CONTROLLER)
+        src_ctr_->Drop(kBadControllerOutput);  // needs a MULTI variant with a header
+      else if (CheckDest(src, res.port, res.flags))
+        AddRecord(frame, res.port, head, head_len, head_len, link);
+      break;
+    case MSW_VERDICT_FLOOD:
+      AddRecord(frame, kFloodDst, head, head_len, head_len, link);
+      break;
+    case MSW_VERDICT_MULTI:
+      ClassifyMulti(src, frame, res, scratch_.get() + size_t{k} * MSW_SCRATCH_BYTES, head,
+                    head_len, frame_len, link);
+      break;
+    default:
+      src_ctr_->Drop(kLogicDrop);
+      break;
   }
 }
 
@@ -93,14 +124,14 @@ void Fabric::Classify(Port& src, const RxBatch& batch, uint64_t now_ns) {
 // by whatever part of the private head copy it does not replace, so every
 // record is still "some head bytes, then the source from an offset".
 void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
-                           const uint8_t* head, uint32_t head_len,
+                           const uint8_t* scratch, const uint8_t* head, uint32_t head_len,
                            uint32_t frame_len, bool link) {
   const uint32_t n = std::min<uint32_t>(res.n_outputs, MSW_MAX_OUTPUTS);
   if (n == 0) src_ctr_->Drop(kLogicDrop);
   for (uint32_t k = 0; k < n; k++) {
     const msw_output& o = res.outputs[k];
     if (o.port == MSW_PORT_CONTROLLER) {
-      ClassifyController(frame, o, head, head_len, frame_len, link);
+      ClassifyController(frame, o, scratch, head, head_len, frame_len, link);
       continue;
     }
     uint32_t dst = kFloodDst;
@@ -125,13 +156,13 @@ void Fabric::ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
       continue;
     }
     uint32_t need_len;
-    const uint8_t* p = ArenaVariant(o, head, head_len, &need_len);
+    const uint8_t* p = ArenaVariant(o, scratch, head, head_len, &need_len);
     if (p) AddRecord(frame, dst, p, need_len, src_off, link);
   }
 }
 
-const uint8_t* Fabric::ArenaVariant(const msw_output& o, const uint8_t* head,
-                                    uint32_t head_len, uint32_t* need) {
+const uint8_t* Fabric::ArenaVariant(const msw_output& o, const uint8_t* scratch,
+                                    const uint8_t* head, uint32_t head_len, uint32_t* need) {
   const uint32_t extra = o.strip < head_len ? head_len - o.strip : 0;
   *need = o.head_len + extra;
   if (arena_used_ + *need > arena_size_) {
@@ -139,7 +170,7 @@ const uint8_t* Fabric::ArenaVariant(const msw_output& o, const uint8_t* head,
     return nullptr;
   }
   uint8_t* p = arena_.get() + arena_used_;
-  std::memcpy(p, scratch_ + o.head_off, o.head_len);
+  std::memcpy(p, scratch + o.head_off, o.head_len);
   std::memcpy(p + o.head_len, head + o.strip, extra);
   arena_used_ += *need;
   return p;
@@ -149,8 +180,9 @@ const uint8_t* Fabric::ArenaVariant(const msw_output& o, const uint8_t* head,
 // struct msw_to_controller the logic filled in (logic.h).  Only its magic
 // and length are checked here: the rest is the agent's to interpret.  The
 // record is capped at header + max_len frame bytes (0xffff: no cap).
-void Fabric::ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* head,
-                                uint32_t head_len, uint32_t frame_len, bool link) {
+void Fabric::ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* scratch,
+                                const uint8_t* head, uint32_t head_len, uint32_t frame_len,
+                                bool link) {
   constexpr uint32_t kHdr = sizeof(msw_to_controller);
   msw_to_controller hdr;
   if (!(o.flags & MSW_OUT_VARIANT) || o.head_len < kHdr ||
@@ -158,7 +190,7 @@ void Fabric::ClassifyController(uint32_t frame, const msw_output& o, const uint8
     src_ctr_->Drop(kBadControllerOutput);
     return;
   }
-  std::memcpy(&hdr, scratch_ + o.head_off, kHdr);
+  std::memcpy(&hdr, scratch + o.head_off, kHdr);
   if (hdr.magic != MSW_TO_CONTROLLER_MAGIC || hdr.hdr_len != kHdr) {
     src_ctr_->Drop(kBadControllerOutput);
     return;
@@ -173,7 +205,7 @@ void Fabric::ClassifyController(uint32_t frame, const msw_output& o, const uint8
   }
   const uint32_t keep = hdr.max_len == 0xffff ? pkt_len : std::min<uint32_t>(pkt_len, hdr.max_len);
   uint32_t need;
-  const uint8_t* p = ArenaVariant(o, head, head_len, &need);
+  const uint8_t* p = ArenaVariant(o, scratch, head, head_len, &need);
   if (p) AddRecord(frame, kCtlDst, p, need, src_off, link, kHdr + keep);
 }
 

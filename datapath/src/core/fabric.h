@@ -3,7 +3,14 @@
 // scratchpad; nothing in it is shared, nothing is allocated per batch.
 //
 // mSwitch mode (the default)
-//   Phase 1 calls the logic once per frame and links each output record
+//   Phase 1 hands the logic the batch a chunk of MSW_LOOKUP_BATCH_MAX frames
+//   at a time: the chunk's heads are copied, its results zeroed, then one
+//   lookup_batch call decides the whole chunk, then each answer is turned
+//   into records (a logic without lookup_batch: one lookup per frame, its
+//   answer turned into records at once, as before the ABI had batches).  A
+//   chunk keeps heads, packets, results and the scratch the logic touched
+//   in L1; a logic with lookup_batch can prefetch for all of them at once.
+//   Phase 1 links each output record
 //   into its destination's list (head/tail indices per destination, a
 //   'next' index per record; FLOOD has its own list).  Only destinations
 //   that got a record are remembered, in 'active_'.
@@ -72,16 +79,25 @@ class Fabric {
     const uint8_t* head;
   };
 
+  static constexpr uint32_t kLogicChunk = MSW_LOOKUP_BATCH_MAX;
+
   void Classify(Port& src, const RxBatch& batch, uint64_t now_ns);
-  void ClassifyMulti(Port& src, uint32_t frame, const msw_result& res,
+  // Copies the heads of frames [base, base+n) and readies their packets
+  // and zeroed results (slots 0..n of the chunk arrays).
+  void PrepareChunk(const RxBatch& batch, uint32_t base, uint32_t n, uint32_t src_port,
+                    uint64_t now_ns);
+  // Turns the answer in chunk slot 'k' (frame 'frame') into records.
+  void Dispatch(Port& src, uint32_t frame, uint32_t k, uint32_t frame_len, bool link);
+  void ClassifyMulti(Port& src, uint32_t frame, const msw_result& res, const uint8_t* scratch,
                      const uint8_t* head, uint32_t head_len, uint32_t frame_len,
                      bool link);
-  void ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* head,
-                          uint32_t head_len, uint32_t frame_len, bool link);
+  void ClassifyController(uint32_t frame, const msw_output& o, const uint8_t* scratch,
+                          const uint8_t* head, uint32_t head_len, uint32_t frame_len,
+                          bool link);
   // Copies a variant (scratch bytes, then the part of the head it does not
   // replace) into the arena; nullptr (counted) when it does not fit.
-  const uint8_t* ArenaVariant(const msw_output& o, const uint8_t* head,
-                              uint32_t head_len, uint32_t* need);
+  const uint8_t* ArenaVariant(const msw_output& o, const uint8_t* scratch,
+                              const uint8_t* head, uint32_t head_len, uint32_t* need);
   bool AddRecord(uint32_t frame, uint32_t dst, const uint8_t* head,
                  uint32_t head_len, uint32_t src_off, bool link,
                  uint32_t cap = kNil);
@@ -112,7 +128,15 @@ class Fabric {
   std::vector<uint32_t> gather_;           // record indices for one dest
   std::vector<FrameView> views_;
   std::vector<uint32_t> slots_;
-  uint8_t scratch_[MSW_SCRATCH_BYTES];
+  // One chunk of phase 1: the logic's view of each frame and its answer.
+  // 'scratch_' is MSW_SCRATCH_BYTES per slot; only what a logic writes of
+  // it is ever touched.  Variants are read from the fabric's own slot
+  // pointer, never from what a logic left in msw_result::scratch.
+  msw_packet pkts_[kLogicChunk];
+  msw_result results_[kLogicChunk];
+  msw_packet* pkt_ptrs_[kLogicChunk];
+  msw_result* result_ptrs_[kLogicChunk];
+  std::unique_ptr<uint8_t[]> scratch_;
 };
 
 }  // namespace msw

@@ -30,6 +30,11 @@ bool ValidName(const char* name) {
   return true;
 }
 
+// A version-2 table ends before lookup_batch: never read past it.
+msw_logic_lookup_batch_fn LookupBatchOf(const msw_logic_ops* ops) {
+  return ops->abi_version >= 3 ? ops->lookup_batch : nullptr;
+}
+
 }  // namespace
 
 void RegisterBuiltinLogics();  // logics/builtin.cc
@@ -38,10 +43,11 @@ void RegisterBuiltinLogics();  // logics/builtin.cc
 // from inside its call_once).
 Status RegisterLogicNoBuiltins(const msw_logic_ops* ops) {
   if (!ops) return Status::Error(EINVAL, "logic registration: null ops table");
-  if (ops->abi_version != MSW_LOGIC_ABI_VERSION)
+  if (ops->abi_version < MSW_LOGIC_ABI_VERSION_MIN || ops->abi_version > MSW_LOGIC_ABI_VERSION)
     return Status::Error(EPROTO, "logic '" + std::string(ops->name ? ops->name : "?") +
                                      "' was built for ABI version " +
                                      std::to_string(ops->abi_version) + ", this switch speaks " +
+                                     std::to_string(MSW_LOGIC_ABI_VERSION_MIN) + ".." +
                                      std::to_string(MSW_LOGIC_ABI_VERSION));
   if (!ValidName(ops->name))
     return Status::Error(EINVAL, "logic registration: name must be 1-64 of [a-z0-9-]");
@@ -99,7 +105,7 @@ LogicInstance* CreateLogicInstance(const std::string& name, const std::string& c
     *status = Status::Error(ENOENT, "no switching logic named '" + name + "'");
     return nullptr;
   }
-  auto* li = new LogicInstance{ops, nullptr, config};
+  auto* li = new LogicInstance{ops, nullptr, config, LookupBatchOf(ops)};
   if (ops->create) {
     char err[256] = {0};
     int rc = ops->create(&info, config.c_str(), &li->instance, err, sizeof err);

@@ -13,15 +13,22 @@
 
 namespace msw {
 
+using msw_logic_lookup_batch_fn = void (*)(void*, msw_packet* const*, msw_result* const*,
+                                           uint32_t);
+
 // One live instance of a logic inside one switch.
 struct LogicInstance {
   const msw_logic_ops* ops = nullptr;
   void* instance = nullptr;
   std::string config;
+  // ops->lookup_batch when the logic's ABI version has that member (3 on),
+  // else null: the fabric reads this, never ops->lookup_batch itself.
+  msw_logic_lookup_batch_fn lookup_batch = nullptr;
 };
 
-// Registers 'ops' (EPROTO on an ABI mismatch, EINVAL without a name or a
-// lookup, EEXIST for a name already taken).
+// Registers 'ops' (EPROTO for an ABI version outside
+// [MSW_LOGIC_ABI_VERSION_MIN, MSW_LOGIC_ABI_VERSION], EINVAL without a
+// name or a lookup, EEXIST for a name already taken).
 Status RegisterLogic(const msw_logic_ops* ops);
 
 // Loads a logic from the shared object at 'path' and registers it;

@@ -64,8 +64,9 @@ struct ScenarioParams {
 
 class OracleRun {
  public:
-  OracleRun(const ScenarioParams& p, msw::FabricMode mode, uint64_t seed)
-      : p_(p), mode_(mode), rng_(seed) {}
+  OracleRun(const ScenarioParams& p, msw::FabricMode mode, uint64_t seed,
+            const char* logic = "test-oracle")
+      : p_(p), mode_(mode), logic_(logic), rng_(seed) {}
 
   void Run();
   // Totals over the run, for the summary line.
@@ -86,6 +87,7 @@ class OracleRun {
 
   const ScenarioParams p_;
   const msw::FabricMode mode_;
+  const char* const logic_;
   Rng rng_;
   std::map<uint32_t, RefPort> ports_;
   std::vector<uint32_t> index_list_;
@@ -318,7 +320,7 @@ void OracleRun::DrainAndCompare(uint32_t index, RefPort& rp) {
 }
 
 void OracleRun::Run() {
-  msw::SwitchConfig cfg = RigConfig("test-oracle", "", p_.n_workers);
+  msw::SwitchConfig cfg = RigConfig(logic_, "", p_.n_workers);
   cfg.batch_size = p_.batch_size;
   cfg.mode = mode_;
   SwitchRig rig(cfg);
@@ -427,7 +429,8 @@ ScenarioParams GenParams(Rng& rng, uint32_t i) {
   return p;
 }
 
-void RunScenarios(TestContext& ctx, uint32_t count, const char* label) {
+void RunScenarios(TestContext& ctx, uint32_t count, const char* label,
+                  const char* logic = "test-oracle") {
   Rng rng(ctx.seed);
   ResetOracleViolations();
   uint64_t frames = 0, delivered = 0, outcomes = 0;
@@ -436,7 +439,7 @@ void RunScenarios(TestContext& ctx, uint32_t count, const char* label) {
     const ScenarioParams p = GenParams(rng, i);
     const uint64_t seed = rng.Next();
     for (msw::FabricMode mode : {msw::FabricMode::kMSwitch, msw::FabricMode::kVale}) {
-      OracleRun run(p, mode, seed);
+      OracleRun run(p, mode, seed, logic);
       run.Run();
       frames += run.frames_sent;
       delivered += run.delivered;
@@ -455,5 +458,27 @@ void RunScenarios(TestContext& ctx, uint32_t count, const char* label) {
 }  // namespace
 
 MSW_TEST(fabric_matches_per_packet_reference) { RunScenarios(ctx, 24, "oracle"); }
+
+// The same scenarios through a logic with lookup_batch: phase 1 then hands
+// the logic chunks of up to MSW_LOOKUP_BATCH_MAX frames, and everything
+// delivered and dropped must still equal the per-packet reference; the
+// logic's per-packet lookup is never called.
+MSW_TEST(fabric_batch_lookup_matches_per_packet_reference) {
+  const OracleBatchStats before = GetOracleBatchStats();
+  RunScenarios(ctx, 24, "oracle (lookup_batch)", "test-oracle-batch");
+  const OracleBatchStats after = GetOracleBatchStats();
+  CHECK_MSG(after.calls > before.calls, "lookup_batch was never called");
+  CHECK_EQ(after.singles, before.singles);
+  CHECK_EQ(after.max_chunk, uint64_t(MSW_LOOKUP_BATCH_MAX));
+  std::printf("lookup_batch: %llu calls, %llu frames\n",
+              (unsigned long long)(after.calls - before.calls),
+              (unsigned long long)(after.frames - before.frames));
+}
+
+// A logic registered with ABI version 2 (its ops table has no lookup_batch
+// member) runs through the per-packet path and matches the reference too.
+MSW_TEST(fabric_abi_v2_logic_matches_per_packet_reference) {
+  RunScenarios(ctx, 4, "oracle (ABI v2)", "test-oracle-v2");
+}
 
 }  // namespace msw_test

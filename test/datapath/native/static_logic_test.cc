@@ -132,7 +132,7 @@ MSW_TEST(logic_registry_checks_registrations) {
   RegisterTestLogics();
   CHECK(msw::FindLogic("static") != nullptr);  // built-ins register on first use
   static const msw_logic_ops kOldAbi = {MSW_LOGIC_ABI_VERSION + 1, "future-logic", nullptr,
-                                        nullptr, NopLookup, nullptr, nullptr};
+                                        nullptr, NopLookup, nullptr, nullptr, nullptr};
   static const msw_logic_ops kNoLookup = {MSW_LOGIC_ABI_VERSION, "no-lookup", nullptr, nullptr,
                                           nullptr, nullptr, nullptr};
   static const msw_logic_ops kBadName = {MSW_LOGIC_ABI_VERSION, "Bad_Name", nullptr, nullptr,
@@ -153,6 +153,39 @@ MSW_TEST(logic_registry_checks_registrations) {
     CHECK_MSG(std::find(names.begin(), names.end(), n) != names.end(), n << " not listed");
   std::string name;
   CHECK_EQ(msw::LoadLogicLibrary("/nonexistent/logic.so", &name).code, ENOENT);
+}
+
+namespace {
+void NopBatch(void*, msw_packet* const*, msw_result* const*, uint32_t) {}
+}  // namespace
+
+// ABI versions 2 and 3 register, 1 does not; an instance of a version-2
+// logic never gets a lookup_batch, whatever lies where version 3 has that
+// member (here a real function: a switch that read it would call it).
+MSW_TEST(logic_registry_accepts_abi_versions_2_and_3) {
+  RegisterTestLogics();
+  static const msw_logic_ops kV1 = {1, "abi-one", nullptr, nullptr, NopLookup, nullptr, nullptr,
+                                    nullptr};
+  static const msw_logic_ops kV2 = {2, "abi-two", nullptr, nullptr, NopLookup, nullptr, nullptr,
+                                    NopBatch};
+  static const msw_logic_ops kV3 = {3, "abi-three", nullptr, nullptr, NopLookup, nullptr,
+                                    nullptr, NopBatch};
+  CHECK_EQ(msw::RegisterLogic(&kV1).code, EPROTO);
+  CHECK(msw::RegisterLogic(&kV2).ok());
+  CHECK(msw::RegisterLogic(&kV3).ok());
+  msw_switch_info info{"t", 1, MSW_MAX_PORTS, nullptr};
+  msw::Status st;
+  msw::LogicInstance* two = msw::CreateLogicInstance("abi-two", "", info, &st);
+  CHECK_MSG(two != nullptr, st.message);
+  CHECK(two->lookup_batch == nullptr);
+  msw::DestroyLogicInstance(two);
+  msw::LogicInstance* three = msw::CreateLogicInstance("abi-three", "", info, &st);
+  CHECK_MSG(three != nullptr, st.message);
+  CHECK(three->lookup_batch == &NopBatch);
+  msw::DestroyLogicInstance(three);
+  // The in-tree openflow logic offers the batch path.
+  const msw_logic_ops* of = msw::FindLogic("openflow");
+  CHECK(of != nullptr && of->abi_version == MSW_LOGIC_ABI_VERSION && of->lookup_batch != nullptr);
 }
 
 }  // namespace msw_test

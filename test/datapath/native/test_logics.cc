@@ -67,6 +67,41 @@ void OracleLookup(void*, msw_packet* pkt, msw_result* res) {
   }
 }
 
+std::atomic<uint64_t> g_batch_calls{0}, g_batch_frames{0}, g_batch_max{0}, g_batch_singles{0};
+
+// test-oracle-batch's lookup: the fabric must never call it (it has
+// lookup_batch), but it answers like test-oracle if it does.
+void OracleSingleLookup(void* inst, msw_packet* pkt, msw_result* res) {
+  g_batch_singles.fetch_add(1, std::memory_order_relaxed);
+  OracleLookup(inst, pkt, res);
+}
+
+// test-oracle-batch's lookup_batch: checks what logic.h promises of a
+// chunk, then answers each packet in order as test-oracle would.
+void OracleBatchLookup(void* inst, msw_packet* const* pkts, msw_result* const* results,
+                       uint32_t n) {
+  g_batch_calls.fetch_add(1, std::memory_order_relaxed);
+  g_batch_frames.fetch_add(n, std::memory_order_relaxed);
+  uint64_t max = g_batch_max.load(std::memory_order_relaxed);
+  while (n > max && !g_batch_max.compare_exchange_weak(max, n)) {
+  }
+  if (n == 0 || n > MSW_LOOKUP_BATCH_MAX)
+    OracleViolation("lookup_batch called with " + std::to_string(n) + " packets");
+  for (uint32_t i = 0; i < n && i < MSW_LOOKUP_BATCH_MAX; i++) {
+    const msw_packet& p = *pkts[i];
+    if (p.src_port != pkts[0]->src_port || p.worker != pkts[0]->worker ||
+        p.now_ns != pkts[0]->now_ns)
+      OracleViolation("a lookup_batch chunk mixes sources, workers or batch times");
+    for (uint32_t j = 0; j < i; j++) {
+      const intptr_t d = results[i]->scratch - results[j]->scratch;
+      if ((d < 0 ? -d : d) < intptr_t(MSW_SCRATCH_BYTES))
+        OracleViolation("two results of a chunk share scratch");
+      if (pkts[i]->data == pkts[j]->data) OracleViolation("two packets of a chunk share a head");
+    }
+  }
+  for (uint32_t i = 0; i < n; i++) OracleLookup(inst, pkts[i], results[i]);
+}
+
 void DirectedLookup(void*, msw_packet* pkt, msw_result* res) {
   if (pkt->head_len < 3) return;  // DROP
   const uint32_t port = pkt->data[0] | (uint32_t(pkt->data[1]) << 8);
@@ -93,9 +128,20 @@ void DirectedLookup(void*, msw_packet* pkt, msw_result* res) {
 
 const msw_logic_ops kOracleOps = {
     MSW_LOGIC_ABI_VERSION, "test-oracle", nullptr, nullptr, OracleLookup, nullptr, nullptr,
+    nullptr,
+};
+const msw_logic_ops kOracleBatchOps = {
+    MSW_LOGIC_ABI_VERSION, "test-oracle-batch", nullptr, nullptr, OracleSingleLookup, nullptr,
+    nullptr, OracleBatchLookup,
+};
+// A logic built against ABI version 2: its table ends at 'control', and
+// the switch must call its lookup, never read a member past that.
+const msw_logic_ops kOracleV2Ops = {
+    2, "test-oracle-v2", nullptr, nullptr, OracleLookup, nullptr, nullptr,
 };
 const msw_logic_ops kDirectedOps = {
     MSW_LOGIC_ABI_VERSION, "test-directed", nullptr, nullptr, DirectedLookup, nullptr, nullptr,
+    nullptr,
 };
 
 void PutLe64(uint8_t* p, uint64_t v) {
@@ -124,6 +170,8 @@ void RegisterTestLogics() {
   static std::once_flag once;
   std::call_once(once, [] {
     msw::RegisterLogic(&kOracleOps);
+    msw::RegisterLogic(&kOracleBatchOps);
+    msw::RegisterLogic(&kOracleV2Ops);
     msw::RegisterLogic(&kDirectedOps);
   });
 }
@@ -138,6 +186,11 @@ void ResetOracleViolations() {
   std::lock_guard<std::mutex> lock(g_violation_mu);
   g_violations.store(0);
   g_first_violation.clear();
+}
+
+OracleBatchStats GetOracleBatchStats() {
+  return OracleBatchStats{g_batch_calls.load(), g_batch_frames.load(), g_batch_max.load(),
+                          g_batch_singles.load()};
 }
 
 void SetDirectedHook(std::function<void(uint64_t tag)> hook) { g_hook = std::move(hook); }

@@ -8,6 +8,11 @@
 //                  malformed answers.  It relies on the ABI's promise that
 //                  the result arrives zeroed: it writes only the fields the
 //                  plan sets, and counts a violation if the promise breaks.
+//   test-oracle-batch  test-oracle with lookup_batch (ABI version 3): the
+//                  fabric's batch path; it checks each chunk against what
+//                  logic.h promises and answers its packets in order.
+//   test-oracle-v2 test-oracle registered as ABI version 2 (no
+//                  lookup_batch member in its table).
 //   test-directed  reads its answer from the frame: bytes 0-1 the
 //                  destination port (little endian), byte 2 the verdict
 //                  (0 unicast, 1 flood, 2 drop, 3 call the test's hook
@@ -59,6 +64,14 @@ void SetOraclePlan(const std::vector<PlanEntry>* plan);
 uint64_t OracleViolations();
 std::string OracleFirstViolation();
 void ResetOracleViolations();
+
+// How the fabric called test-oracle-batch (totals since the process
+// started): lookup_batch calls, frames in them, the largest chunk, and
+// calls of its per-packet lookup (which the fabric should never make).
+struct OracleBatchStats {
+  uint64_t calls, frames, max_chunk, singles;
+};
+OracleBatchStats GetOracleBatchStats();
 
 // What test-directed's verdict 3 calls (on a worker, inside lookup).  Set
 // it only while no such frame is in flight.

@@ -167,6 +167,23 @@ void CompareAll(msw_test::Rng& rng, const Classifier& cls, const std::vector<Ora
                        << " action " << ActionOf(got) << ", linear scan priority "
                        << want->priority << " action " << want->action);
   }
+  // LookupBatch answers every key of a batch as Lookup does (same rule),
+  // whatever the batch's size and however its keys' searches end.
+  for (int b = 0; b < 20; b++) {
+    const uint32_t n = rng.Range(1, Classifier::kMaxLookupBatch);
+    std::vector<FlowKey> keys(n);
+    std::vector<const FlowKey*> ptrs(n);
+    for (uint32_t i = 0; i < n; i++) {
+      keys[i] = RandomKey(rng);
+      ptrs[i] = &keys[i];
+    }
+    std::vector<const ofl::Rule*> got(n, reinterpret_cast<const ofl::Rule*>(1));
+    cls.LookupBatch(ptrs.data(), n, got.data());
+    for (uint32_t i = 0; i < n; i++)
+      CHECK_MSG(got[i] == cls.Lookup(keys[i]),
+                "round " << round << " batch " << b << " key " << i << " of " << n
+                         << ": LookupBatch and Lookup disagree");
+  }
 }
 
 }  // namespace
