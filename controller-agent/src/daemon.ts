@@ -34,11 +34,14 @@
 // Everything here runs on the JS thread.  The daemon does not count on the
 // addon's handles to keep the event loop alive: while running it holds the
 // loop open with a timer until a signal arrives.
-import { lstatSync, mkdirSync, chmodSync, unlinkSync } from 'fs';
+import { lstatSync, mkdirSync, chmodSync, readFileSync, unlinkSync } from 'fs';
 import { dirname, join } from 'path';
 
-import { startBridgeOpenflow, wantsOpenflow } from './agent/bridge-openflow';
+import { reconfigureBridgeOpenflow, startBridgeOpenflow, wantsOpenflow } from './agent/bridge-openflow';
 import type { BridgeOpenflow } from './agent/bridge-openflow';
+import { buildOpenflowConfig } from './agent/openflow-config';
+import type { OpenflowConfig } from './agent/openflow-config';
+import type { ManagerStatus } from './agent/types';
 import type { Config, SwitchConfig } from './config';
 import { Switch } from './datapath';
 import type { MemifInterfaceOptions, MemifListenOptions, NativeSwitch, SwitchOptions } from './datapath';
@@ -116,6 +119,16 @@ function ensureDir(dir: string): void {
   }
 }
 
+// The MAC of Linux interface 'ifname', or undefined when it cannot be read.
+function interfaceMac(ifname: string): string | undefined {
+  try {
+    const mac = readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
+    return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac) ? mac : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // The addon reads option objects key by key: leave unset keys out rather
 // than passing undefined.
 function withoutUndefined<T extends object>(o: T): T {
@@ -151,6 +164,8 @@ export class Daemon {
   // While start() builds switches restored from a state file: a Linux port
   // whose interface is gone is dropped with a warning, not a failed start.
   private restoring = false;
+  // setControllers() calls, one after the other.
+  private openflowChanges: Promise<unknown> = Promise.resolve();
 
   constructor(readonly config: Config, private readonly log: Logger) {
     this.pidFile = join(config.rundir, PID_FILE_NAME);
@@ -255,10 +270,11 @@ export class Daemon {
 
   private attachPort(r: RunningSwitch, spec: LinuxPortSpec): AttachedPort {
     const a = attachLinuxPort(r.sw, r.config.name, spec);
-    // Pinned, so that a restart gives the port the same number and device.
+    // Pinned, so that a restart gives the port the same number and device
+    // and a TAP the same MAC (the OpenFlow datapath id derives from it).
     spec.port = a.port;
     spec.ifname = a.ifname;
-    spec.type = a.type;
+    if (a.type === 'tap' && spec.mac === undefined) spec.mac = interfaceMac(a.ifname);
     const name = r.config.name;
     if (a.fallback !== undefined) {
       this.log.warn({ event: 'afxdp-fallback', switch: name, ifname: a.ifname, reason: a.fallback },
@@ -331,6 +347,41 @@ export class Daemon {
   // place (e.g. its controllers); a no-op without a store.
   recordChange(): void {
     this.state?.configChanged();
+  }
+
+  // The OpenFlow configuration of switch 'name' (the defaults when it has
+  // none) and its connections' live status (undefined: no OpenFlow side).
+  getControllers(name: string): { config: OpenflowConfig; status?: ManagerStatus } {
+    const r = this.running.find((x) => x.config.name === name);
+    if (r === undefined) throw new Error(`no switch named ${name}`);
+    return { config: r.config.openflow ?? buildOpenflowConfig({}), status: r.openflow?.manager.status() };
+  }
+
+  // Changes the controllers, listeners, protocols and/or fail mode of
+  // switch 'name' live (agent/bridge-openflow.ts) and records them; one
+  // change at a time.  Throws with nothing changed on a bad target.
+  setControllers(name: string, change: Partial<Pick<OpenflowConfig, 'controllers' | 'listeners' | 'protocols' | 'failMode'>>): Promise<OpenflowConfig> {
+    const run = async (): Promise<OpenflowConfig> => {
+      const r = this.running.find((x) => x.config.name === name);
+      if (r === undefined) throw new Error(`no switch named ${name}`);
+      const next: OpenflowConfig = { ...(r.config.openflow ?? buildOpenflowConfig({})), ...change };
+      try {
+        r.openflow = await reconfigureBridgeOpenflow(r.openflow, name, r.sw, r.config.logic, next, this.config.rundir, this.log, r.config.logicConfig);
+      } finally {
+        // What runs, also after a listener failed to bind.
+        const m = r.openflow?.manager.config;
+        r.config.openflow = m === undefined ? next : { ...next, controllers: m.targets, listeners: m.listeners, protocols: m.protocols };
+        this.state?.configChanged();
+      }
+      return r.config.openflow;
+    };
+    const done = this.openflowChanges.then(run, run);
+    this.openflowChanges = done.catch(() => undefined);
+    return done;
+  }
+
+  setFailMode(name: string, failMode: OpenflowConfig['failMode']): Promise<OpenflowConfig> {
+    return this.setControllers(name, { failMode });
   }
 
   // The running switches, in creation order.
