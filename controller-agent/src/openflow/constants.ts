@@ -68,7 +68,10 @@ export const MULTIPART_TYPES = {
   OFPMP_METER_FEATURES: 11, OFPMP_TABLE_FEATURES: 12, OFPMP_PORT_DESC: 13, OFPMP_EXPERIMENTER: 0xffff,
 } as const;
 export type MultipartType = keyof typeof MULTIPART_TYPES;
-export const MULTIPART_TYPES_10: readonly MultipartType[] = ['OFPMP_DESC', 'OFPMP_FLOW', 'OFPMP_AGGREGATE', 'OFPMP_TABLE', 'OFPMP_PORT_STATS', 'OFPMP_QUEUE', 'OFPMP_EXPERIMENTER'];
+// OFPMP_PORT_DESC (13) is Open vSwitch's extension of 1.0 (OFPST10_PORT_DESC,
+// a void request answered by ofp_phy_port[]): ovs-ofctl -O OpenFlow10
+// dump-ports-desc sends it.
+export const MULTIPART_TYPES_10: readonly MultipartType[] = ['OFPMP_DESC', 'OFPMP_FLOW', 'OFPMP_AGGREGATE', 'OFPMP_TABLE', 'OFPMP_PORT_STATS', 'OFPMP_QUEUE', 'OFPMP_PORT_DESC', 'OFPMP_EXPERIMENTER'];
 export const OFPMPF_REQ_MORE = 1;
 export const OFPMPF_REPLY_MORE = 1;
 

@@ -3,7 +3,8 @@
 //
 // What?  1.0's stats header has no padding after its flags; its types are
 // 1.3's OFPMP_DESC .. OFPMP_QUEUE and OFPMP_EXPERIMENTER (OFPST_VENDOR),
-// anything else is OFPBRC_BAD_STAT (OFPBRC_BAD_MULTIPART's numbers).  Flow
+// plus Open vSwitch's OFPST_PORT_DESC (13, 48-byte ofp_phy_port entries)
+// that ovs-ofctl -O OpenFlow10 dump-ports-desc sends; anything else is OFPBRC_BAD_STAT (OFPBRC_BAD_MULTIPART's numbers).  Flow
 // stats carry a 1.0 match and an action list (the model's apply-actions);
 // table stats carry a name, wildcards and max_entries (the model's
 // '*10' fields); port numbers are 16 bits.  A vendor body has no exp_type:
@@ -18,7 +19,7 @@ import { actionsOnly10, decodeFlowFilter10, encodeFlowFilter10 } from './flow-mo
 import { decodeMatch10, encodeMatch10 } from './match10';
 import type { FlowStats, MultipartReplyBody, MultipartRequestBody } from './model';
 import { decodeDesc, encodeDesc, fixedList, multipartTypeOf } from './multipart13';
-import { portNumber } from './port';
+import { decodePort, encodePort, portLength, portNumber } from './port';
 import { Reader, Writer } from './wire';
 
 const V = OFP_VERSION_1_0;
@@ -120,6 +121,7 @@ export function decodeStatsReply10(r: Reader): { flags: number } & MultipartRepl
           txErrors: v[7], rxFrameErr: v[8], rxOverErr: v[9], rxCrcErr: v[10], collisions: v[11], durationSec: 0, durationNsec: 0,
         };
       }) };
+    case 'OFPMP_PORT_DESC': return { flags, mpType, ports: fixedList(r, portLength(V), 'phy port', (p) => decodePort(p, V)) };
     case 'OFPMP_QUEUE':
       return { flags, mpType, queues: fixedList(r, 32, 'queue stats', (q) => {
         const portNo = port10To13(q.u16());
@@ -163,6 +165,7 @@ export function encodeStatsReply10(w: Writer, m: { flags: number } & MultipartRe
     case 'OFPMP_QUEUE':
       for (const q of m.queues) w.u16(portNumber(q.portNo, V)).zeros(2).u32(q.queueId).u64(q.txBytes).u64(q.txPackets).u64(q.txErrors);
       return;
+    case 'OFPMP_PORT_DESC': for (const p of m.ports) encodePort(w, p, V); return;
     case 'OFPMP_EXPERIMENTER': w.u32(m.experimenter).bytes(m.data); return;
     default: return;
   }

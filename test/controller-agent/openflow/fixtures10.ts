@@ -111,6 +111,10 @@ export const FIXTURES_10: Fixture[] = [
   { name: 'STATS_REPLY QUEUE', bytes: hex(`01 11 002c 0000001d | 0005 0000 | 0001 0000 00000002 ${u64(300n)} ${u64(3n)} ${u64(0n)}`),
     model: sp(29, 'OFPMP_QUEUE', { queues: [{ portNo: 1, queueId: 2, txBytes: 300n, txPackets: 3n, txErrors: 0n, durationSec: 0, durationNsec: 0 }] }),
     print: ['port 1 queue 2: bytes=300, pkts=3, errors=0'] },
+  // Open vSwitch's 1.0 extension OFPST_PORT_DESC (stats type 13): a void request, ofp_phy_port[] back.
+  { name: 'STATS_REQUEST PORT_DESC (OVS)', bytes: hex('01 10 000c 00000040 | 000d 0000'), model: sr(64, 'OFPMP_PORT_DESC'), print: ['OFPST_PORT_DESC request (xid=0x40): port=ANY'] },
+  { name: 'STATS_REPLY PORT_DESC (OVS)', bytes: hex(`01 11 003c 00000041 | 000d 0000 | ${PHY_PORT}`), model: sp(65, 'OFPMP_PORT_DESC', { ports: [PORT_MODEL] }),
+    print: ['OFPST_PORT_DESC reply (xid=0x41):', '1(eth1): addr:0a:00:00:00:00:01'] },
   { name: 'BARRIER_REQUEST', bytes: hex('01 12 0008 0000001e'), model: m(30, { type: 'OFPT_BARRIER_REQUEST' }), print: ['OFPT_BARRIER_REQUEST (xid=0x1e)'] },
   { name: 'BARRIER_REPLY', bytes: hex('01 13 0008 0000001f'), model: m(31, { type: 'OFPT_BARRIER_REPLY' }), print: ['OFPT_BARRIER_REPLY (xid=0x1f)'] },
   { name: 'QUEUE_GET_CONFIG_REQUEST', bytes: hex('01 14 000c 00000020 | 0001 0000'), model: m(32, { type: 'OFPT_QUEUE_GET_CONFIG_REQUEST', port: 1 }), print: ['OFPT_QUEUE_GET_CONFIG_REQUEST (xid=0x20): port=1'] },
