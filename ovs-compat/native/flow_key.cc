@@ -190,8 +190,21 @@ bool ExtractIpv4Words(const uint8_t* f, uint32_t len, uint32_t in_port, uint64_t
   const uint64_t w13 = (vlan & 0xff) | uint64_t(proto) << 8 | uint64_t(p[1] >> 2) << 16 |
                        uint64_t(p[1] & 3) << 24 | uint64_t(p[8]) << 32 | icmp;
   const uint64_t w14 = uint64_t(present) << 32;
-  const uint64_t words[kKeyWords] = {w0, w1, w2, 0, w4, w5, w6, w7, 0, 0, 0, 0, 0, w13, w14};
-  memcpy(k, words, sizeof words);
+  // Word by word, each one 8-byte store: a local array copied in would be
+  // spilled and read back in other widths (a store-forwarding stall).
+  uint8_t* out = reinterpret_cast<uint8_t*>(k);
+  const uint64_t zero = 0;
+  memcpy(out + 0, &w0, 8);
+  memcpy(out + 8, &w1, 8);
+  memcpy(out + 16, &w2, 8);
+  memcpy(out + 24, &zero, 8);
+  memcpy(out + 32, &w4, 8);
+  memcpy(out + 40, &w5, 8);
+  memcpy(out + 48, &w6, 8);
+  memcpy(out + 56, &w7, 8);
+  for (uint32_t i = 8; i < 13; i++) memcpy(out + 8 * i, &zero, 8);
+  memcpy(out + 104, &w13, 8);
+  memcpy(out + 112, &w14, 8);
   *sum = w0 * kWordSeeds[0] + w1 * kWordSeeds[1] + w2 * kWordSeeds[2] + w4 * kWordSeeds[4] +
          w5 * kWordSeeds[5] + w6 * kWordSeeds[6] + w7 * kWordSeeds[7] + w13 * kWordSeeds[13] +
          w14 * kWordSeeds[14];

@@ -39,6 +39,7 @@ namespace ofl {
 namespace {
 
 constexpr uint32_t kChunk = Classifier::kMaxLookupBatch;
+constexpr uint32_t kAhead = 4;  // packets between a prefetch and its use (pass 3)
 
 // Turns the pipeline's outputs into the answer the fabric expects.
 void FinishResult(msw_result* res) {
@@ -119,7 +120,15 @@ void LookupChunk(FlowTables* ft, uint32_t worker, msw_packet* const* pkts,
                    std::memory_order_relaxed);
 
   // Pass 3: count and run, in arrival order (meters, NORMAL's learning).
+  // A few packets ahead, the rule's counters and instructions are
+  // requested (the rule itself was, above, so it is there by now).
   for (uint32_t j = 0; j < n_live; j++) {
+    if (j + kAhead < n_live) {
+      if (const Rule* next = rules[live[j + kAhead]]) {
+        __builtin_prefetch(&next->counters[worker]);
+        __builtin_prefetch(next->actions.get());
+      }
+    }
     const uint32_t k = live[j];
     msw_packet* pkt = pkts[k];
     if (rules[k]) RuleStats::CountIn(&rules[k]->counters[worker], pkt->len, pkt->now_ns);
