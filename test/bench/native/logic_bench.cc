@@ -26,7 +26,9 @@
 //   As mswitch-density-bench does: every case is a real msw::Switch with a
 //   SourcePort and a SinkPort (bench_ports.h) whose single worker owns no
 //   queue, and the bench thread calls Fabric::Forward itself, so what is
-//   measured is the logic plus the fabric, copy included.  Before each
+//   measured is the logic plus the fabric, copy included.  The fabric
+//   calls each logic as a worker would: `openflow` through lookup_batch,
+//   chunks of MSW_LOOKUP_BATCH_MAX frames; the others one frame at a time.  Before each
 //   Forward the thread rewrites the batch's 5-tuples (TrafficBatch::Fill,
 //   the same work for every logic; its cost alone is reported as
 //   "generator").  Every point runs 'reps' times, all points of a round
