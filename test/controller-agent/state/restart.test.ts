@@ -189,6 +189,18 @@ describe('state: daemon restart (kill -9, corrupt and newer state files)', funct
     expect(readdirSync(statedir())).to.deep.equal(['state.pb']);
   });
 
+  it('writes flow changes still inside the debounce when stopped cleanly (SIGTERM)', async () => {
+    const args = ['--config', configFile()];
+    const d1 = await startDaemon({ rundir: rundir!, args });
+    const api = new ApiClient(join(rundir!, 'mswitch.sock'));
+    await api.call('POST', '/switches/br0/flows', { flow: 'priority=9,in_port=1,actions=output:1' });
+    process.kill(d1.proc.pid, 'SIGTERM');
+    expect((await d1.proc.exited).code).to.equal(0);
+    await startDaemon({ rundir: rundir!, args });
+    const flows = (await new ApiClient(join(rundir!, 'mswitch.sock')).call<{ flows: { text?: string }[] }>('GET', '/switches/br0/flows?format=text'));
+    expect(JSON.stringify(flows)).to.include('priority=9,in_port=1');
+  });
+
   it('with flowRestore false keeps the switch but not its flows', async () => {
     const args = ['--config', configFile({ flowRestore: false })];
     const d1 = await startDaemon({ rundir: rundir!, args });
