@@ -42,7 +42,7 @@ export async function startBridgeOpenflow(
   });
   const manager = new ControllerManager({
     bridge, rundir, handler: agent, log, targets: c.controllers, listeners: c.listeners, protocols: c.protocols,
-    inactivityProbeMs: c.inactivityProbeMs,
+    inactivityProbeMs: c.inactivityProbeMs, ...(c.tls !== undefined && { tls: c.tls }),
   });
   agent.attach(manager);
   agent.start();

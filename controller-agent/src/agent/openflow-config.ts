@@ -14,21 +14,31 @@
 //   "datapathId":  "0000020000000001"        16 hex digits; default from the bridge address
 //   "inactivityProbeMs": 5000                echo after this much silence
 //   "failWindowMs": 15000                    standalone fallback after this long without a controller
+//   "tls": { "key": "/etc/mswitch/switch.key", "cert": "/etc/mswitch/switch.crt", "ca": "/etc/mswitch/ca.crt" }
+//                                            PEM files for ssl: and pssl: (mutual TLS: the CA signs the peers);
+//                                            relative paths are taken from the daemon's working directory
 //
 // Design.  Targets are checked for their scheme here; the session layer
 // parses them fully when the daemon starts (controller-manager.ts), which
-// also fails the start with the target named.  Flags replace the file's
+// also fails the start with the target named.  An ssl:/pssl: target
+// without `tls`, and a `tls` file that cannot be read, are refused here,
+// naming the key, rather than when the first connection is tried.  Flags replace the file's
 // lists for every switch, like the other switch-level flags.
 //
 // Thread-safety: pure functions.
 
-import { ConfigError, checkArray, checkEnum, checkInt, checkString } from '../config-check';
+import { accessSync, constants as fsConstants } from 'fs';
+import { resolve as resolvePath } from 'path';
+
+import { ConfigError, checkArray, checkEnum, checkInt, checkObject, checkString } from '../config-check';
 import type { JsonObject } from '../config-check';
 import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow';
 import { FAIL_MODES } from './fail-mode';
 import type { FailMode } from './fail-mode';
+import type { TlsFiles } from './types';
 
-export const OPENFLOW_SWITCH_KEYS = ['controllers', 'listeners', 'failMode', 'protocols', 'datapathId', 'inactivityProbeMs', 'failWindowMs'] as const;
+export const OPENFLOW_SWITCH_KEYS = ['controllers', 'listeners', 'failMode', 'protocols', 'datapathId', 'inactivityProbeMs', 'failWindowMs', 'tls'] as const;
+const TLS_KEYS = ['key', 'cert', 'ca'] as const;
 
 const PROTOCOLS: Readonly<Record<string, number>> = { OpenFlow10: OFP_VERSION_1_0, OpenFlow13: OFP_VERSION_1_3 };
 const ACTIVE = /^(tcp|ssl):[^\s]+$|^unix:\/[^\s]*$/;
@@ -42,6 +52,7 @@ export interface OpenflowFileConfig {
   datapathId?: string;
   inactivityProbeMs?: number;
   failWindowMs?: number;
+  tls?: TlsFiles;
 }
 
 export interface OpenflowConfig {
@@ -53,6 +64,8 @@ export interface OpenflowConfig {
   datapathId?: bigint;
   inactivityProbeMs: number;
   failWindowMs: number;
+  /** Key, certificate and CA for ssl: and pssl: (absolute paths). */
+  tls?: TlsFiles;
 }
 
 export interface OpenflowOverrides {
@@ -79,6 +92,26 @@ function checkProtocol(v: unknown, k: string): string {
   return checkEnum(v, k, Object.keys(PROTOCOLS));
 }
 
+const TLS_WHAT: Record<(typeof TLS_KEYS)[number], string> = { key: 'private key', cert: 'certificate', ca: 'CA certificate' };
+
+// The `tls` object: three readable PEM files, made absolute.
+function checkTls(v: unknown, k: string): TlsFiles {
+  const o = checkObject(v, k, TLS_KEYS);
+  const file = (name: (typeof TLS_KEYS)[number]): string => {
+    if (o[name] === undefined) throw new ConfigError(`${k}.${name}`, `is required: the path of the ${TLS_WHAT[name]} PEM file`);
+    const path = resolvePath(checkString(o[name], `${k}.${name}`, { nonEmpty: true }));
+    try {
+      accessSync(path, fsConstants.R_OK);
+    } catch (e) {
+      throw new ConfigError(`${k}.${name}`, `cannot read the ${TLS_WHAT[name]} ${path}: ${(e as Error).message}`);
+    }
+    return path;
+  };
+  return { key: file('key'), cert: file('cert'), ca: file('ca') };
+}
+
+const isTlsTarget = (t: string): boolean => /^p?ssl:/.test(t);
+
 /** The OpenFlow keys of switch entry 'o' at 'path' (switches[i]). */
 export function parseOpenflowKeys(o: JsonObject, path: string): OpenflowFileConfig {
   const out: OpenflowFileConfig = {};
@@ -93,6 +126,11 @@ export function parseOpenflowKeys(o: JsonObject, path: string): OpenflowFileConf
   if (o.datapathId !== undefined) out.datapathId = checkDatapathId(o.datapathId, at('datapathId'));
   if (o.inactivityProbeMs !== undefined) out.inactivityProbeMs = checkInt(o.inactivityProbeMs, at('inactivityProbeMs'), 100, 3_600_000);
   if (o.failWindowMs !== undefined) out.failWindowMs = checkInt(o.failWindowMs, at('failWindowMs'), 100, 3_600_000);
+  if (o.tls !== undefined) out.tls = checkTls(o.tls, at('tls'));
+  const needsTls = [...out.controllers ?? [], ...out.listeners ?? []].find(isTlsTarget);
+  if (needsTls !== undefined && out.tls === undefined) {
+    throw new ConfigError(at('tls'), `is required by ${needsTls}: { "key", "cert", "ca" } PEM file paths`);
+  }
   return out;
 }
 
@@ -104,6 +142,10 @@ export function buildOpenflowConfig(file: OpenflowFileConfig, o: OpenflowOverrid
   const protocolNames = o.protocols !== undefined
     ? o.protocols.split(',').map((p, i) => checkProtocol(p.trim(), `--protocols[${i}]`))
     : file.protocols ?? ['OpenFlow10', 'OpenFlow13'];
+  const needsTls = [...o.controllers ?? [], ...o.listeners ?? []].find(isTlsTarget);
+  if (needsTls !== undefined && file.tls === undefined) {
+    throw new ConfigError(o.controllers?.includes(needsTls) ? '--controller' : '--listen', `${needsTls} needs the switch's "tls" { key, cert, ca } in the config file`);
+  }
   const dpid = o.datapathId !== undefined ? checkDatapathId(o.datapathId, '--datapath-id') : file.datapathId;
   return {
     controllers,
@@ -113,6 +155,7 @@ export function buildOpenflowConfig(file: OpenflowFileConfig, o: OpenflowOverrid
     ...(dpid !== undefined && { datapathId: BigInt(dpid.startsWith('0x') ? dpid : `0x${dpid}`) }),
     inactivityProbeMs: file.inactivityProbeMs ?? OPENFLOW_DEFAULTS.inactivityProbeMs,
     failWindowMs: file.failWindowMs ?? OPENFLOW_DEFAULTS.failWindowMs,
+    ...(file.tls !== undefined && { tls: { ...file.tls } }),
   };
 }
 
