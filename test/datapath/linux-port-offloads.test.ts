@@ -18,6 +18,7 @@ import { expect } from 'chai';
 
 import type { PortInfo, SwitchEvent } from '../../controller-agent/src/datapath';
 import { attachLinuxPort } from '../../controller-agent/src/linux-ports';
+import { MetricsCollector } from '../../controller-agent/src/metrics';
 import { ip, Netns, netnsUnavailable, ping } from '../support/netns';
 import type { NetnsHost } from '../support/netns';
 import { tcpTransfer, udpTransfer } from '../support/netns-traffic';
@@ -109,6 +110,11 @@ describe('Linux ports with offloads on (checksums, TSO/GSO, MTU and speed)', fun
     const a = rig.sw.addAfPacketPort({ ifname: h1.outer });
     rig.sw.addAfPacketPort({ ifname: h2.outer });
     expect(port(a)).to.include({ mtu: 1500, speedMbps: 10000 });
+    // Prometheus: node_exporter's units (bytes, bytes per second).
+    const text = await new MetricsCollector({ switches: () => [rig!.sw] }).metrics();
+    const series = `{bridge="${rig.sw.name}",port="${a}"}`;
+    expect(text).to.include(`mswitch_port_mtu_bytes${series} 1500\n`);
+    expect(text).to.include(`mswitch_port_speed_bytes${series} 1250000000\n`);
 
     const events: SwitchEvent[] = [];
     rig.sw.onEvent((e) => events.push(e));
