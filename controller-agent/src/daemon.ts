@@ -37,7 +37,7 @@
 import { lstatSync, mkdirSync, chmodSync, readFileSync, unlinkSync } from 'fs';
 import { dirname, join } from 'path';
 
-import { reconfigureBridgeOpenflow, startBridgeOpenflow, wantsOpenflow } from './agent/bridge-openflow';
+import { checkOpenflowTargets, reconfigureBridgeOpenflow, startBridgeOpenflow, wantsOpenflow } from './agent/bridge-openflow';
 import type { BridgeOpenflow } from './agent/bridge-openflow';
 import { buildOpenflowConfig } from './agent/openflow-config';
 import type { OpenflowConfig } from './agent/openflow-config';
@@ -365,15 +365,21 @@ export class Daemon {
       const r = this.running.find((x) => x.config.name === name);
       if (r === undefined) throw new Error(`no switch named ${name}`);
       const next: OpenflowConfig = { ...(r.config.openflow ?? buildOpenflowConfig({})), ...change };
-      try {
-        r.openflow = await reconfigureBridgeOpenflow(r.openflow, name, r.sw, r.config.logic, next, this.config.rundir, this.log, r.config.logicConfig);
-      } finally {
-        // What runs, also after a listener failed to bind.
+      checkOpenflowTargets(next);
+      // What runs is recorded, also after a listener failed to bind.
+      const record = (): OpenflowConfig => {
         const m = r.openflow?.manager.config;
         r.config.openflow = m === undefined ? next : { ...next, controllers: m.targets, listeners: m.listeners, protocols: m.protocols };
         this.state?.configChanged();
+        return r.config.openflow;
+      };
+      try {
+        r.openflow = await reconfigureBridgeOpenflow(r.openflow, name, r.sw, r.config.logic, next, this.config.rundir, this.log, r.config.logicConfig);
+      } catch (e) {
+        if (r.openflow !== undefined) record();
+        throw e;
       }
-      return r.config.openflow;
+      return record();
     };
     const done = this.openflowChanges.then(run, run);
     this.openflowChanges = done.catch(() => undefined);

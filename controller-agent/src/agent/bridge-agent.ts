@@ -145,6 +145,11 @@ export class BridgeAgent implements BridgeHandler {
     this.failMode.stop();
   }
 
+  /** Changes the fail mode at run time (the REST API's set-fail-mode, set-controller). */
+  setFailMode(mode: FailMode, hasControllers: boolean): void {
+    this.failMode.reconfigure(mode, hasControllers);
+  }
+
   /** True while the standalone fallback flow is installed. */
   inFallback(): boolean {
     return this.failMode.fallback;

@@ -76,6 +76,19 @@ export class FailModeController {
     }
   }
 
+  /**
+   * Changes the mode and whether controllers are configured, at run time:
+   * when standalone no longer applies the fallback flow goes and the window
+   * stops; when it newly applies the window starts.
+   */
+  reconfigure(mode: FailMode, hasControllers: boolean): void {
+    this.o.mode = mode;
+    this.o.hasControllers = hasControllers;
+    if (mode === 'standalone' && hasControllers) return this.arm();
+    this.stop();
+    if (this.fallback) this.leave(`fail mode ${mode}${hasControllers ? '' : ' without controllers'}`);
+  }
+
   private arm(): void {
     if (this.o.mode !== 'standalone' || !this.o.hasControllers || this.timer !== undefined || this.fallback || this.connected > 0) return;
     this.timer = setTimeout(() => {
@@ -114,7 +127,7 @@ export class FailModeController {
     }
   }
 
-  private leave(): void {
+  private leave(why = 'a controller connected'): void {
     const { bridge, log } = this.o;
     try {
       const flow = this.slotFlow();
@@ -123,7 +136,7 @@ export class FailModeController {
       const [r] = this.o.flows.apply([{ command: 'del', strict: true, flow }]);
       if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
       this.fallback = false;
-      log.info({ event: 'fail-handback', switch: bridge }, `${bridge}: a controller connected: standalone fallback removed, the flow tables forward again`);
+      log.info({ event: 'fail-handback', switch: bridge }, `${bridge}: ${why}: standalone fallback removed, the flow tables forward again`);
     } catch (e) {
       log.error({ event: 'fail-handback-error', switch: bridge, err: e }, `${bridge}: cannot leave standalone fallback: ${(e as Error).message}`);
     }

@@ -65,6 +65,13 @@ export interface SessionContext {
   protocols: number[];
   inactivityProbeMs: number;
   packetInRate: number;
+  /** Told of each packet-in offered to a connected session and each echo round trip (the bridge's metrics). */
+  observer?: SessionObserver;
+}
+
+export interface SessionObserver {
+  packetIn(s: Session, reason: number, result: 'sent' | 'rate_limited' | 'queue_full'): void;
+  echoRtt(s: Session, ms: number): void;
 }
 
 export interface SessionHooks {
@@ -161,8 +168,12 @@ export class Session implements SessionView {
   sendAsync(msg: AsyncMessage, opts: SendAsyncOptions = {}): void {
     if (this.state !== 'connected' || !allowsAsync(this.asyncMasks, this.version, this.role, msg)) return;
     if (msg.type === 'OFPT_PACKET_IN') {
-      if (this.socket.writableLength > ASYNC_SEND_LIMIT) return this.limiter.drop();
-      if (!this.limiter.take()) return;
+      if (this.socket.writableLength > ASYNC_SEND_LIMIT) {
+        this.ctx.observer?.packetIn(this, msg.reason, 'queue_full');
+        return this.limiter.drop();
+      }
+      if (!this.limiter.take()) return this.ctx.observer?.packetIn(this, msg.reason, 'rate_limited');
+      this.ctx.observer?.packetIn(this, msg.reason, 'sent');
       if (opts.missSendLen && msg.data.length > this.missSendLen) msg = { ...msg, data: msg.data.subarray(0, this.missSendLen) };
     }
     this.send({ ...msg, version: this.version, xid: 0 } as OfMessage);
@@ -414,6 +425,7 @@ export class Session implements SessionView {
     if (this.echo && this.echo.xid === xid) {
       this.echoRttMs = performance.now() - this.echo.sentAt;
       this.echo = undefined;
+      this.ctx.observer?.echoRtt(this, this.echoRttMs);
     }
   }
 }

@@ -23,6 +23,7 @@
 // Thread-safety: everything runs on the Node event loop.
 
 import type { Logger } from '../log';
+import type { ControllerCounts } from '../metrics/controller-counts';
 import type { MessageOf, OfMessage, Port } from '../openflow';
 
 export type Message = OfMessage;
@@ -128,6 +129,8 @@ export interface ControllerManagerOptions {
   tls?: TlsFiles;
   /** Default false: open the <rundir>/<bridge>.mgmt socket. */
   noMgmtSocket?: boolean;
+  /** Where controller sessions' connects, disconnects, packet-ins and echo round trips are counted (metrics). */
+  counts?: ControllerCounts;
 }
 
 /** One session as status() reports it. */
