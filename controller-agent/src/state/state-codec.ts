@@ -71,6 +71,7 @@ function openflowToPb(o: OpenflowConfig): pb.OpenFlow.$Properties {
     ...(o.datapathId !== undefined && { datapathId: o.datapathId.toString(16).padStart(16, '0') }),
     inactivityProbeMs: o.inactivityProbeMs,
     failWindowMs: o.failWindowMs,
+    ...(o.tls !== undefined && { tls: { ...o.tls } }),
   };
 }
 
@@ -115,7 +116,7 @@ function openflowFromPb(o: pb.OpenFlow.$Properties, path: string, at: string): O
   need((FAIL_MODES as readonly string[]).includes(failMode), path, `${at}.failMode`, `unknown fail mode ${JSON.stringify(failMode)}`);
   const dpid = opt(o.datapathId);
   need(dpid === undefined || /^[0-9a-f]{16}$/.test(dpid), path, `${at}.datapathId`, `not 16 hex digits: ${JSON.stringify(dpid)}`);
-  return {
+  const out: OpenflowConfig = {
     controllers: [...(o.controllers ?? [])],
     listeners: [...(o.listeners ?? [])],
     failMode: failMode as FailMode,
@@ -124,6 +125,12 @@ function openflowFromPb(o: pb.OpenFlow.$Properties, path: string, at: string): O
     inactivityProbeMs: o.inactivityProbeMs ?? 0,
     failWindowMs: o.failWindowMs ?? 0,
   };
+  const tls = opt(o.tls);
+  if (tls !== undefined) {
+    for (const k of ['key', 'cert', 'ca'] as const) need((tls[k] ?? '') !== '', path, `${at}.tls.${k}`, 'missing');
+    out.tls = { key: tls.key as string, cert: tls.cert as string, ca: tls.ca as string };
+  }
+  return out;
 }
 
 function portFromPb(p: pb.LinuxPort.$Properties, path: string, at: string): LinuxPortSpec {

@@ -44,6 +44,7 @@ const full: SwitchConfig = {
     datapathId: 0xfedcba9876543210n,
     inactivityProbeMs: 5000,
     failWindowMs: 15000,
+    tls: { key: '/etc/m/k.pem', cert: '/etc/m/c.pem', ca: '/etc/m/ca.pem' },
   },
   flowRestore: true,
 };

@@ -806,6 +806,9 @@ export namespace mswitch {
             /** OpenFlow failWindowMs. */
             failWindowMs: number;
 
+            /** OpenFlow tls. */
+            tls?: (mswitch.state.Tls.$Properties|null);
+
             /**
              * Creates a new OpenFlow instance using the specified properties.
              * @param [properties] Properties to set
@@ -911,12 +914,144 @@ export namespace mswitch {
                 /** OpenFlow failWindowMs */
                 failWindowMs?: (number|null);
 
+                /** OpenFlow tls */
+                tls?: (mswitch.state.Tls.$Properties|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of an OpenFlow. */
             type $Shape = mswitch.state.OpenFlow.$Properties;
+        }
+
+        /**
+         * Properties of a Tls.
+         * @deprecated Use mswitch.state.Tls.$Properties instead.
+         */
+        interface ITls extends mswitch.state.Tls.$Properties {
+        }
+
+        /** Represents a Tls. */
+        class Tls {
+
+            /**
+             * Constructs a new Tls.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: mswitch.state.Tls.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Tls key. */
+            key: string;
+
+            /** Tls cert. */
+            cert: string;
+
+            /** Tls ca. */
+            ca: string;
+
+            /**
+             * Creates a new Tls instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Tls instance
+             */
+            static create(properties: mswitch.state.Tls.$Shape): mswitch.state.Tls & mswitch.state.Tls.$Shape;
+            static create(properties?: mswitch.state.Tls.$Properties): mswitch.state.Tls;
+
+            /**
+             * Encodes the specified Tls message. Does not implicitly {@link mswitch.state.Tls.verify|verify} messages.
+             * @param message Tls message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: mswitch.state.Tls.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified Tls message, length delimited. Does not implicitly {@link mswitch.state.Tls.verify|verify} messages.
+             * @param message Tls message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: mswitch.state.Tls.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Tls message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {mswitch.state.Tls & mswitch.state.Tls.$Shape} Tls
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): mswitch.state.Tls & mswitch.state.Tls.$Shape;
+
+            /**
+             * Decodes a Tls message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {mswitch.state.Tls & mswitch.state.Tls.$Shape} Tls
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): mswitch.state.Tls & mswitch.state.Tls.$Shape;
+
+            /**
+             * Verifies a Tls message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Tls message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Tls
+             */
+            static fromObject(object: { [k: string]: any }): mswitch.state.Tls;
+
+            /**
+             * Creates a plain object from a Tls message. Also converts values to other types if specified.
+             * @param message Tls
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: mswitch.state.Tls, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Tls to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for Tls
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Tls {
+
+            /** Properties of a Tls. */
+            interface $Properties {
+
+                /** Tls key */
+                key?: (string|null);
+
+                /** Tls cert */
+                cert?: (string|null);
+
+                /** Tls ca */
+                ca?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Tls. */
+            type $Shape = mswitch.state.Tls.$Properties;
         }
 
         /**

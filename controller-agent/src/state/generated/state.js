@@ -2413,6 +2413,7 @@ export const mswitch = $root.mswitch = (() => {
              * @property {string|null} [datapathId] OpenFlow datapathId
              * @property {number|null} [inactivityProbeMs] OpenFlow inactivityProbeMs
              * @property {number|null} [failWindowMs] OpenFlow failWindowMs
+             * @property {mswitch.state.Tls.$Properties|null} [tls] OpenFlow tls
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2503,12 +2504,26 @@ export const mswitch = $root.mswitch = (() => {
              */
             OpenFlow.prototype.failWindowMs = 0;
 
+            /**
+             * OpenFlow tls.
+             * @member {mswitch.state.Tls.$Properties|null|undefined} tls
+             * @memberof mswitch.state.OpenFlow
+             * @instance
+             */
+            OpenFlow.prototype.tls = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(OpenFlow.prototype, "_datapathId", {
                 get: $util.oneOfGetter($oneOfFields = ["datapathId"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(OpenFlow.prototype, "_tls", {
+                get: $util.oneOfGetter($oneOfFields = ["tls"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -2560,6 +2575,8 @@ export const mswitch = $root.mswitch = (() => {
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.inactivityProbeMs);
                 if (message.failWindowMs != null && $Object.hasOwnProperty.call(message, "failWindowMs") && message.failWindowMs !== 0)
                     writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.failWindowMs);
+                if (message.tls != null && $Object.hasOwnProperty.call(message, "tls"))
+                    $root.mswitch.state.Tls.encode(message.tls, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2681,6 +2698,13 @@ export const mswitch = $root.mswitch = (() => {
                                 delete message.failWindowMs;
                             continue;
                         }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.tls = $root.mswitch.state.Tls.decode(reader, reader.size(), $undefined, _depth + 1, message.tls);
+                            message._tls = "tls";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2765,6 +2789,14 @@ export const mswitch = $root.mswitch = (() => {
                 if (message.failWindowMs != null && $Object.hasOwnProperty.call(message, "failWindowMs"))
                     if (!$util.isInteger(message.failWindowMs))
                         return "failWindowMs: integer expected";
+                if (message.tls != null && $Object.hasOwnProperty.call(message, "tls")) {
+                    properties._tls = 1;
+                    {
+                        let error = $root.mswitch.state.Tls.verify(message.tls, _depth + 1);
+                        if (error)
+                            return "tls." + error;
+                    }
+                }
                 return null;
             };
 
@@ -2818,6 +2850,11 @@ export const mswitch = $root.mswitch = (() => {
                 if (object.failWindowMs != null)
                     if ($Number(object.failWindowMs) !== 0)
                         message.failWindowMs = object.failWindowMs >>> 0;
+                if (object.tls != null) {
+                    if (!$util.isObject(object.tls))
+                        throw $TypeError(".mswitch.state.OpenFlow.tls: object expected");
+                    message.tls = $root.mswitch.state.Tls.fromObject(object.tls, _depth + 1);
+                }
                 return message;
             };
 
@@ -2871,6 +2908,8 @@ export const mswitch = $root.mswitch = (() => {
                     object.inactivityProbeMs = message.inactivityProbeMs;
                 if (message.failWindowMs != null && $Object.hasOwnProperty.call(message, "failWindowMs"))
                     object.failWindowMs = message.failWindowMs;
+                if (message.tls != null && $Object.hasOwnProperty.call(message, "tls"))
+                    object.tls = $root.mswitch.state.Tls.toObject(message.tls, options, _depth + 1);
                 return object;
             };
 
@@ -2900,6 +2939,340 @@ export const mswitch = $root.mswitch = (() => {
             };
 
             return OpenFlow;
+        })();
+
+        state.Tls = (function() {
+
+            /**
+             * Properties of a Tls.
+             * @typedef {Object} mswitch.state.Tls.$Properties
+             * @property {string|null} [key] Tls key
+             * @property {string|null} [cert] Tls cert
+             * @property {string|null} [ca] Tls ca
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Tls.
+             * @memberof mswitch.state
+             * @interface ITls
+             * @augments mswitch.state.Tls.$Properties
+             * @deprecated Use mswitch.state.Tls.$Properties instead.
+             */
+
+            /**
+             * Shape of a Tls.
+             * @typedef {mswitch.state.Tls.$Properties} mswitch.state.Tls.$Shape
+             */
+
+            /**
+             * Constructs a new Tls.
+             * @memberof mswitch.state
+             * @classdesc Represents a Tls.
+             * @constructor
+             * @param {mswitch.state.Tls.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Tls = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Tls key.
+             * @member {string} key
+             * @memberof mswitch.state.Tls
+             * @instance
+             */
+            Tls.prototype.key = "";
+
+            /**
+             * Tls cert.
+             * @member {string} cert
+             * @memberof mswitch.state.Tls
+             * @instance
+             */
+            Tls.prototype.cert = "";
+
+            /**
+             * Tls ca.
+             * @member {string} ca
+             * @memberof mswitch.state.Tls
+             * @instance
+             */
+            Tls.prototype.ca = "";
+
+            /**
+             * Creates a new Tls instance using the specified properties.
+             * @function create
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {mswitch.state.Tls.$Properties=} [properties] Properties to set
+             * @returns {mswitch.state.Tls} Tls instance
+             * @type {{
+             *   (properties: mswitch.state.Tls.$Shape): mswitch.state.Tls & mswitch.state.Tls.$Shape;
+             *   (properties?: mswitch.state.Tls.$Properties): mswitch.state.Tls;
+             * }}
+             */
+            Tls.create = function(properties) {
+                return new Tls(properties);
+            };
+
+            /**
+             * Encodes the specified Tls message. Does not implicitly {@link mswitch.state.Tls.verify|verify} messages.
+             * @function encode
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {mswitch.state.Tls.$Properties} message Tls message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Tls.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.key != null && $Object.hasOwnProperty.call(message, "key") && message.key !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.key);
+                if (message.cert != null && $Object.hasOwnProperty.call(message, "cert") && message.cert !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.cert);
+                if (message.ca != null && $Object.hasOwnProperty.call(message, "ca") && message.ca !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.ca);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified Tls message, length delimited. Does not implicitly {@link mswitch.state.Tls.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {mswitch.state.Tls.$Properties} message Tls message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Tls.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a Tls message from the specified reader or buffer.
+             * @function decode
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {mswitch.state.Tls & mswitch.state.Tls.$Shape} Tls
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Tls.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.mswitch.state.Tls();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.key = value;
+                            else
+                                delete message.key;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.cert = value;
+                            else
+                                delete message.cert;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.ca = value;
+                            else
+                                delete message.ca;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a Tls message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {mswitch.state.Tls & mswitch.state.Tls.$Shape} Tls
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Tls.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a Tls message.
+             * @function verify
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            Tls.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.key != null && $Object.hasOwnProperty.call(message, "key"))
+                    if (!$util.isString(message.key))
+                        return "key: string expected";
+                if (message.cert != null && $Object.hasOwnProperty.call(message, "cert"))
+                    if (!$util.isString(message.cert))
+                        return "cert: string expected";
+                if (message.ca != null && $Object.hasOwnProperty.call(message, "ca"))
+                    if (!$util.isString(message.ca))
+                        return "ca: string expected";
+                return null;
+            };
+
+            /**
+             * Creates a Tls message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {mswitch.state.Tls} Tls
+             */
+            Tls.fromObject = function (object, _depth) {
+                if (object instanceof $root.mswitch.state.Tls)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".mswitch.state.Tls: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.mswitch.state.Tls();
+                if (object.key != null)
+                    if (typeof object.key !== "string" || object.key.length)
+                        message.key = $String(object.key);
+                if (object.cert != null)
+                    if (typeof object.cert !== "string" || object.cert.length)
+                        message.cert = $String(object.cert);
+                if (object.ca != null)
+                    if (typeof object.ca !== "string" || object.ca.length)
+                        message.ca = $String(object.ca);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a Tls message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {mswitch.state.Tls} message Tls
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            Tls.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.key = "";
+                    object.cert = "";
+                    object.ca = "";
+                }
+                if (message.key != null && $Object.hasOwnProperty.call(message, "key"))
+                    object.key = message.key;
+                if (message.cert != null && $Object.hasOwnProperty.call(message, "cert"))
+                    object.cert = message.cert;
+                if (message.ca != null && $Object.hasOwnProperty.call(message, "ca"))
+                    object.ca = message.ca;
+                return object;
+            };
+
+            /**
+             * Converts this Tls to JSON.
+             * @function toJSON
+             * @memberof mswitch.state.Tls
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            Tls.prototype.toJSON = function() {
+                return Tls.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for Tls
+             * @function getTypeUrl
+             * @memberof mswitch.state.Tls
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Tls.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/mswitch.state.Tls";
+            };
+
+            return Tls;
         })();
 
         state.Flows = (function() {
