@@ -4,8 +4,8 @@
 //
 // What?
 //   startOurs() runs `mswitch start` with br0 on the `openflow` logic, two
-//   memif ports (ids 0 and 1 = OpenFlow ports 1 and 2), fail mode secure
-//   and `--controller unix:<bench socket>`.  startOvs() starts OvsPeer
+//   memif ports (ids 0 and 1 = OpenFlow ports 1 and 2), one worker, fail
+//   mode secure, no flow persistence and `--controller unix:<bench socket>`.  startOvs() starts OvsPeer
 //   (ovsdb-server + ovs-vswitchd, netdev datapath, dummy ports p1 and p2
 //   at OpenFlow ports 1 and 2, OpenFlow 1.3, fail mode secure, in a
 //   network namespace of its own) and points br0's controller at the
@@ -23,13 +23,14 @@
 //
 // Thread-safety: event-loop only.
 import { execFileSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { OvsPeer, ovsPeerUnavailable } from '../support/ovs-peer';
 import { BenchController } from './of-bench-controller';
 import { IN_PORT, udpFrame } from './of-bench-messages';
-import { pktGenPath, pktGenSummary, startConnected, startMswitch } from './peers';
+import { Child } from './harness';
+import { mswitchBin, pktGenPath, pktGenSummary, startConnected } from './peers';
 
 // What one offering of frames to port 1 did.
 export interface Offered {
@@ -47,20 +48,41 @@ export interface BenchSwitch {
   stop(): Promise<void>;
 }
 
+// `mswitch start` as peers.ts startMswitch runs it, plus the switch key
+// flowRestore: false.  With flow persistence on (the default) the state
+// store dumps the whole flow table about once a second while flows change,
+// and a dump is quadratic in the number of flows today (see the README's
+// Performance notes), so a 100 000-flow install would measure the dump;
+// Open vSwitch does not persist flows either.
+async function startDaemon(dir: string, controller: string): Promise<{ child: Child; socket: string }> {
+  const rundir = join(dir, 'run');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'mswitch.json');
+  writeFileSync(file, JSON.stringify({
+    api: { listen: 'none' },
+    switches: [{
+      name: 'br0', logic: 'openflow', workers: 1, flowRestore: false,
+      memif: { abstract: false, autoCreate: false, interfaces: [{ id: 0, port: IN_PORT }, { id: 1, port: 2 }] },
+    }],
+  }, null, 1));
+  const env = { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_STATEDIR: join(dir, 'state'), MSWITCH_LOG_LEVEL: 'info' };
+  const child = Child.spawn('mswitch', process.execPath,
+    [mswitchBin(), 'start', '--config', file, '--rundir', rundir, '--controller', controller, '--fail-mode', 'secure'], env);
+  await child.waitFor(/"event":"started"/, 20000);
+  return { child, socket: join(rundir, 'br0.memif') };
+}
+
 export async function startOurs(dir: string): Promise<BenchSwitch> {
   const gen = pktGenPath();
   if (!gen) throw new Error('mswitch-pkt-gen is not built');
   const sock = join(dir, 'msw-controller.sock');
   const ctl = await BenchController.listen(sock);
   try {
-    const sw = await startMswitch(join(dir, 'mswitch'), {
-      logic: 'openflow', workers: 1, interfaces: [{ id: 0, port: IN_PORT }, { id: 1, port: 2 }],
-      args: ['--controller', `unix:${sock}`, '--fail-mode', 'secure'],
-    });
+    const sw = await startDaemon(join(dir, 'mswitch'), `unix:${sock}`);
     try {
       await ctl.ready(20000);
     } catch (e) {
-      await sw.stop();
+      await sw.child.stop('SIGTERM', 5000);
       throw new Error(`${(e as Error).message}; mswitch:\n${sw.child.tail()}`);
     }
     return {
@@ -75,7 +97,7 @@ export async function startOurs(dir: string): Promise<BenchSwitch> {
         return { frames: s?.packets ?? 0, seconds: s?.duration_s ?? NaN };
       },
       stop: async () => {
-        await sw.stop();
+        await sw.child.stop('SIGTERM', 5000);
         await ctl.close();
       },
     };
