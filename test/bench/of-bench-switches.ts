@@ -7,7 +7,7 @@
 //   memif ports (ids 0 and 1 = OpenFlow ports 1 and 2), one worker, fail
 //   mode secure, no flow persistence and `--controller unix:<bench socket>`.  startOvs() starts OvsPeer
 //   (ovsdb-server + ovs-vswitchd, netdev datapath, dummy ports p1 and p2
-//   at OpenFlow ports 1 and 2, OpenFlow 1.3, fail mode secure, in a
+//   at OpenFlow ports 1..9, OpenFlow 1.3, fail mode secure, in a
 //   network namespace of its own) and points br0's controller at the
 //   bench socket instead of OvsPeer's packet-in sink, with no packet-in
 //   rate limit (Open vSwitch's default).  Both controllers are unix
@@ -42,7 +42,8 @@ export interface BenchSwitch {
   name: 'mswitch' | 'ovs';
   ctl: BenchController;
   pid: number;
-  // Offers frames to port 1 for 'seconds', at 'pps' when given (ours
+  inPorts: number[];       // the ports offer() sends into
+  // Offers frames to 'inPorts' for 'seconds', at 'pps' when given (ours
   // only; OVS takes what its injection path allows).
   offer(seconds: number, pps?: number): Promise<Offered>;
   stop(): Promise<void>;
@@ -89,6 +90,7 @@ export async function startOurs(dir: string): Promise<BenchSwitch> {
       name: 'mswitch',
       ctl,
       pid: sw.child.pid,
+      inPorts: [IN_PORT],
       offer: async (seconds, pps) => {
         const extra = pps ? ['-R', String(Math.round(pps))] : [];
         const tx = await startConnected({ mode: 'tx', socket: sw.socket, id: 0, len: 60, seconds, extra });
@@ -107,16 +109,18 @@ export async function startOurs(dir: string): Promise<BenchSwitch> {
   }
 }
 
-// Frames per netdev-dummy/receive call: the dummy port's receive queue
-// holds 100 frames and drops the rest without counting them, and the
-// main loop takes one frame from it per iteration; 50 per call, one call
-// at a time, stays under the limit.
+// Frames per netdev-dummy/receive call.  A dummy port's receive queue
+// holds 100 frames and drops the rest without counting them, and
+// ovs-vswitchd's main loop takes one frame per port per iteration, so
+// frames go round-robin to kOvsInPorts ports: OVS's port counters then
+// say how many really entered (offer() reports what was handed over).
 const kInjectBatch = 50;
+const kOvsInPorts = [1, 3, 4, 5, 6, 7, 8, 9];
 
 export async function startOvs(): Promise<BenchSwitch> {
   const why = ovsPeerUnavailable();
   if (why) throw new Error(`peer absent: ${why}`);
-  const peer = await OvsPeer.start({ ports: [IN_PORT, 2] });
+  const peer = await OvsPeer.start({ ports: [...kOvsInPorts, 2].sort((a, b) => a - b) });
   // ovs-vswitchd connects to unix: controllers only inside its run directory.
   const sock = join(peer.dir, 'bench-controller.sock');
   let ctl: BenchController | undefined;
@@ -133,12 +137,13 @@ export async function startOvs(): Promise<BenchSwitch> {
       name: 'ovs',
       ctl: c,
       pid,
+      inPorts: kOvsInPorts,
       offer: async (seconds) => {
         let frames = 0;
         const t0 = process.hrtime.bigint();
         const end = t0 + BigInt(Math.round(seconds * 1e9));
-        while (process.hrtime.bigint() < end) {
-          await peer.appctl('netdev-dummy/receive', `p${IN_PORT}`, ...batch);
+        for (let i = 0; process.hrtime.bigint() < end; i++) {
+          await peer.appctl('netdev-dummy/receive', `p${kOvsInPorts[i % kOvsInPorts.length]}`, ...batch);
           frames += kInjectBatch;
         }
         return { frames, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };

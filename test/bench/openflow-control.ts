@@ -13,20 +13,24 @@
 //   come back, else the sample fails.  Afterwards every flow is deleted
 //   (and the count checked to be 0).
 //   Packet-in rate.  One flow, priority 0, actions=CONTROLLER (whole
-//   frame), and 60-byte frames offered to port 1 for a few seconds.  The
-//   rate is packet-ins received / (first frame offered to last packet-in
-//   received).  Frames the switch received come from OFPMP_PORT_STATS
-//   (rx_packets of port 1), so 'lost in switch' = received - packet-ins
-//   is what the switch dropped between its port and the controller
-//   (ours: controller queue full or session send buffer full).  Offering:
+//   frame), and 60-byte frames offered to input ports for a few seconds.
+//   The rate is packet-ins received / (first frame offered to last
+//   packet-in received).  Frames the switch received come from
+//   OFPMP_PORT_STATS (rx_packets of the input ports), so 'lost in switch'
+//   = 1 - packet-ins / received is what the switch dropped between its
+//   ports and the controller (ours: controller queue or session send
+//   buffer full).  Offering:
 //     mswitch  mswitch-pkt-gen tx on memif port 1: as fast as it goes
-//              ("full"), and at the median rate OVS was offered ("matched"),
-//              so the two switches are also compared at equal load;
+//              ("full"), and at the median rate OVS's ports received
+//              ("matched"), so the two are also compared at equal load;
 //     ovs      `netdev-dummy/receive` calls of 50 frames, one after the
-//              other: the only way into a dummy port, and its limit -
-//              frames are hex-parsed by ovs-vswitchd's main thread, the
-//              same thread that polls the port and sends the packet-ins,
-//              so OVS's CPU figure includes the injection.
+//              other, round-robin over 8 dummy ports: the only way into a
+//              dummy port, and its limit.  ovs-vswitchd's main thread
+//              parses the hex, polls the ports (one frame per port per
+//              loop; a port queues 100 and silently drops the rest, hence
+//              'offered' far above 'port rx') and sends the packet-ins, so
+//              OVS's rate is bounded by its injection path and its CPU
+//              figure includes the injection.
 //   CPU: the switch process's user+system time over the offered window
 //   (ovs-vswitchd; for us the daemon, native workers and agent together).
 // Samples alternate the peers (A B, B A, ...), each between two
@@ -37,8 +41,9 @@
 // the switch, CPU; and the ratios mswitch/ovs.
 import { cpuSeconds, fmt, fmtSummary, median, printTable, sleep, summarize } from './harness';
 import type { Bench, BenchContext, Sample } from './harness';
+import { OFPP_ANY } from '../../controller-agent/src/openflow';
 import type { OfMessage } from '../../controller-agent/src/openflow';
-import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, IN_PORT, tableMissToController } from './of-bench-messages';
+import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, tableMissToController } from './of-bench-messages';
 import { startOurs, startOvs } from './of-bench-switches';
 import type { BenchSwitch } from './of-bench-switches';
 
@@ -76,15 +81,21 @@ async function installOnce(sw: BenchSwitch, chunks: Buffer[], n: number): Promis
   return { seconds, cpu };
 }
 
-async function portRx(sw: BenchSwitch, port: number): Promise<number> {
-  const reply: OfMessage[] = await sw.ctl.request({ version: 4, xid: 0, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_PORT_STATS', portNo: port });
+// rx_packets summed over the switch's input ports (OFPMP_PORT_STATS).
+async function portRx(sw: BenchSwitch): Promise<number> {
+  const reply: OfMessage[] = await sw.ctl.request({ version: 4, xid: 0, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_PORT_STATS', portNo: OFPP_ANY });
+  let sum = 0;
+  const seen = new Set<number>();
   for (const m of reply) {
-    if (m.type === 'OFPT_MULTIPART_REPLY' && m.mpType === 'OFPMP_PORT_STATS') {
-      const p = m.ports.find((x) => x.portNo === port);
-      if (p) return Number(p.rxPackets);
+    if (m.type !== 'OFPT_MULTIPART_REPLY' || m.mpType !== 'OFPMP_PORT_STATS') continue;
+    for (const p of m.ports) {
+      if (!sw.inPorts.includes(p.portNo)) continue;
+      sum += Number(p.rxPackets);
+      seen.add(p.portNo);
     }
   }
-  throw new Error(`${sw.name}: no port stats for port ${port}`);
+  if (seen.size !== sw.inPorts.length) throw new Error(`${sw.name}: port stats for ${[...seen].join(',')}, not ${sw.inPorts.join(',')}`);
+  return sum;
 }
 
 // Waits until no packet-in arrived for 'quietMs' (at most 'maxMs').
@@ -105,7 +116,7 @@ async function drain(sw: BenchSwitch, quietMs: number, maxMs: number): Promise<v
 async function packetInOnce(sw: BenchSwitch, seconds: number, pps?: number): Promise<PacketInResult> {
   const pin = sw.ctl.packetIns;
   const errors = sw.ctl.errors.length;
-  const rx0 = await portRx(sw, IN_PORT);
+  const rx0 = await portRx(sw);
   const c0 = pin.count;
   const cpu0 = cpuSeconds(sw.pid);
   const t0 = process.hrtime.bigint();
@@ -113,7 +124,7 @@ async function packetInOnce(sw: BenchSwitch, seconds: number, pps?: number): Pro
   const cpu = (cpuSeconds(sw.pid) - cpu0) / (Number(process.hrtime.bigint() - t0) / 1e9);
   await drain(sw, 500, 15000);
   const got = pin.count - c0;
-  const rx = (await portRx(sw, IN_PORT)) - rx0;
+  const rx = (await portRx(sw)) - rx0;
   if (sw.ctl.errors.length > errors) throw new Error(`${sw.name}: ${sw.ctl.errors.slice(errors).join('; ')}`);
   if (got === 0) throw new Error(`${sw.name}: no packet-in for ${offered.frames} frames offered`);
   const span = Number(pin.lastAtNs - t0) / 1e9;
@@ -189,7 +200,7 @@ async function run(ctx: BenchContext): Promise<void> {
       if (ovs) {
         steps.push(async () => {
           const r = await take(ovs, 'packet-in', () => packetInOnce(ovs, seconds), (x) => x.pinPerS);
-          if (r) ovsOffered.push(r.offeredPerS);
+          if (r) ovsOffered.push(r.rxPerS);
           if (ovsOffered.length) {
             await take(ours, 'packet-in matched', () => packetInOnce(ours, seconds, median(ovsOffered)), (x) => x.pinPerS);
           }
