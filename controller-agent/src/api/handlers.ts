@@ -22,7 +22,7 @@ import { DROP_SIDES } from '../metrics/collector';
 import { packageVersion } from '../version';
 import { ApiError } from './errors';
 import type { ApiErrorCode } from './errors';
-import { FlowHandlers } from './flow-handlers';
+import { ControllerHandlers } from './controller-handlers';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -89,8 +89,9 @@ function toSwitch(r: RunningSwitch): Schemas['Switch'] {
   };
 }
 
-// The flow operations live in flow-handlers.ts; this class adds the rest.
-export class ApiHandlers extends FlowHandlers {
+// The flow operations live in flow-handlers.ts, the controller ones in
+// controller-handlers.ts; this class adds the rest.
+export class ApiHandlers extends ControllerHandlers {
   private readonly startedAt = process.hrtime.bigint();
 
   constructor(daemon: Daemon) {

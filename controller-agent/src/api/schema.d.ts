@@ -282,6 +282,55 @@ export interface paths {
         patch: operations["modifyMeter"];
         trace?: never;
     };
+    "/switches/{name}/controllers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        /** The switch's OpenFlow controllers, listeners, fail mode and protocols, with each connection's live state (ovs-vsctl get-controller, ovs-vsctl list controller) */
+        get: operations["getControllers"];
+        /**
+         * Replace the controller targets, listeners, fail mode and/or protocols live (ovs-vsctl set-controller); a key left out keeps its value
+         * @description Applied at once: connections to targets and listeners that stay are
+         *     kept, removed ones are closed (the reason is logged), new ones are
+         *     dialled or bound.  A switch without flow tables and without
+         *     controllers gets an OpenFlow side when given one.  Unix-socket
+         *     targets must lie in the daemon's run directory.
+         */
+        put: operations["setControllers"];
+        post?: never;
+        /** Remove every controller target and listener (ovs-vsctl del-controller); their connections are closed */
+        delete: operations["deleteControllers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/switches/{name}/fail-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the fail mode live (ovs-vsctl set-fail-mode) - secure keeps the flows without a controller, standalone falls back to learning */
+        put: operations["setFailMode"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/switches/{name}/trace": {
         parameters: {
             query?: never;
@@ -310,7 +359,7 @@ export interface components {
          * @description The registry of error codes; see x-mswitch-error-codes for each one's HTTP status
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "GROUP_SYNTAX" | "METER_SYNTAX" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "GROUP_NOT_FOUND" | "METER_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "GROUP_EXISTS" | "METER_EXISTS" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ARGUMENT" | "UNKNOWN_LOGIC" | "LOGIC_CONFIG_REFUSED" | "LOGIC_COMMAND_FAILED" | "FLOW_SYNTAX" | "FLOW_REFUSED" | "GROUP_SYNTAX" | "METER_SYNTAX" | "CONTROLLER_TARGET" | "UNAUTHORIZED" | "TOKEN_NOT_CONFIGURED" | "ROUTE_NOT_FOUND" | "SWITCH_NOT_FOUND" | "PORT_NOT_FOUND" | "GROUP_NOT_FOUND" | "METER_NOT_FOUND" | "SWITCH_EXISTS" | "PORT_EXISTS" | "NOT_OPENFLOW" | "FLOW_OVERLAP" | "GROUP_EXISTS" | "METER_EXISTS" | "LISTEN_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATAPATH_ERROR" | "INTERNAL_ERROR" | "TABLE_FULL";
         Error: {
             statusCode: number;
             code: components["schemas"]["ErrorCode"];
@@ -585,6 +634,55 @@ export interface components {
             meter: string;
             /** @description the ovs-ofctl dump-meters lines of the meter */
             text: string;
+        };
+        /** @enum {string} */
+        FailMode: "secure" | "standalone";
+        /** @description tcp:HOST[:PORT], ssl:HOST[:PORT], unix:PATH (targets); ptcp:[PORT][:IP], pssl:[PORT][:IP], punix:PATH (listeners) */
+        OpenflowTarget: string;
+        ControllersSet: {
+            targets?: components["schemas"]["OpenflowTarget"][];
+            listeners?: components["schemas"]["OpenflowTarget"][];
+            failMode?: components["schemas"]["FailMode"];
+            protocols?: ("OpenFlow10" | "OpenFlow13")[];
+        };
+        ControllerSession: {
+            /** @description the configured target or listener the connection came through */
+            target: string;
+            /** @enum {string} */
+            kind: "active" | "passive";
+            /** @description a version was negotiated */
+            connected: boolean;
+            /** @enum {string} */
+            role: "equal" | "master" | "slave";
+            /** @enum {string} */
+            version: "none" | "OpenFlow10" | "OpenFlow13";
+            /** @description ISO time the connection reached its current state */
+            since: string;
+            /** @description the last echo round trip, once there was one */
+            echoRttMs?: number;
+            packetInSent: number;
+            /** @description refused by the rate limit or a full send buffer */
+            packetInDropped: number;
+        };
+        ControllerTarget: {
+            target: string;
+            /** @enum {string} */
+            state: "connecting" | "connected" | "backoff" | "stopped";
+            attempts: number;
+            /** @description why the last connection ended or failed */
+            lastError?: string;
+        };
+        Controllers: {
+            targets: string[];
+            listeners: string[];
+            failMode: components["schemas"]["FailMode"];
+            protocols: ("OpenFlow10" | "OpenFlow13")[];
+            /** @description the switch runs an OpenFlow side (flow tables or controllers) */
+            openflow: boolean;
+            /** @description controller connections, not ovs-ofctl ones on the management socket */
+            sessions: components["schemas"]["ControllerSession"][];
+            /** @description each active target the switch dials, with its state */
+            connections: components["schemas"]["ControllerTarget"][];
         };
         TraceRequest: {
             /** @description the port the frame arrives on */
@@ -1498,6 +1596,120 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+        };
+    };
+    getControllers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Configuration and connections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Controllers"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    setControllers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ControllersSet"];
+            };
+        };
+        responses: {
+            /** @description The new configuration, with the connections as they are now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Controllers"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteControllers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (also when there were none) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    setFailMode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch (bridge) name */
+                name: components["parameters"]["SwitchName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    failMode: components["schemas"]["FailMode"];
+                };
+            };
+        };
+        responses: {
+            /** @description The new configuration, with the connections as they are now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Controllers"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     traceFrame: {
