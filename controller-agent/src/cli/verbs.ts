@@ -18,6 +18,7 @@
 //   set-logic BR NAME [CONFIG]           swap the switching logic live
 //   show                                 bridges, ports and logics, as ovs-vsctl show
 //   add-flow, add-flows, mod-flows, del-flows, dump-flows   as ovs-ofctl (flow-verbs.ts)
+//   set-controller, get-controller, del-controller, set-fail-mode, get-fail-mode   as ovs-vsctl (controller-verbs.ts)
 //
 // Every verb takes --rundir DIR (default $MSWITCH_RUNDIR, else /run/mswitch)
 // and --help.  Exit codes scripts can rely on:
@@ -32,6 +33,7 @@ import type { components } from '../api/schema';
 import { FABRIC_MODES } from '../config-limits';
 import { ApiCallError, ApiClient, DaemonNotRunning, apiSocketFor } from './client';
 import { registerFlowVerbs } from './flow-verbs';
+import { registerControllerVerbs } from './controller-verbs';
 import { registerPortDescVerb } from './port-desc-verbs';
 import { formatDumpPorts, formatPortList, formatShow } from './format';
 
@@ -252,6 +254,7 @@ export function registerDaemonVerbs(program: Command, setExit: (code: number) =>
   const kit = { verb, run, setExit, usageError: (m: string) => new UsageError(m) };
   registerFlowVerbs(kit);
   registerPortDescVerb(kit);
+  registerControllerVerbs(kit);
 
   verb('show', 'print the bridges, their logic and ports, as ovs-vsctl show does')
     .action(async (flags: Common) => setExit(await run('show', flags, async (api) => {

@@ -4,34 +4,10 @@
 import { expect } from 'chai';
 import * as net from 'node:net';
 
-import { OfPeer } from '../agent/session-rig';
-import { freePort } from '../agent/peers';
+import { testController } from './test-controller';
 import { waitFor, waitForAsync } from '../../support/wait';
 import { makeApiRig, viaHttp, viaInject } from './api-rig';
 import type { ApiRig, Transport } from './api-rig';
-
-// A controller on a free loopback port that negotiates 1.3 and asks to be master.
-export async function testController(): Promise<{ target: string; server: net.Server; peers: OfPeer[]; close(): Promise<void> }> {
-  const peers: OfPeer[] = [];
-  const server = net.createServer((s) => {
-    const p = new OfPeer(s);
-    peers.push(p);
-    void (async () => {
-      await p.expect('OFPT_HELLO');
-      p.send({ version: 4, xid: 1, type: 'OFPT_HELLO', versions: [4] });
-      p.send({ version: 4, xid: 2, type: 'OFPT_ROLE_REQUEST', role: 'OFPCR_ROLE_MASTER', generationId: 1n });
-    })().catch(() => undefined);
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    target: `tcp:127.0.0.1:${port}`, server, peers,
-    close: async () => {
-      for (const p of peers) p.end();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
 
 describe('REST API controllers', () => {
   let rig: ApiRig | undefined;
