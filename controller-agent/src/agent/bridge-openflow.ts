@@ -93,8 +93,11 @@ export async function reconfigureBridgeOpenflow(
   current: BridgeOpenflow | undefined, bridge: string, sw: NativeSwitch, logic: string, c: OpenflowConfig, rundir: string, log: Logger, logicConfig?: string,
 ): Promise<BridgeOpenflow | undefined> {
   if (!wantsOpenflow(logic, c)) {
-    await current?.stop();
-    if (current !== undefined) log.info({ event: 'openflow-stopped', switch: bridge }, `${bridge}: no controller left: OpenFlow side stopped`);
+    if (current === undefined) return undefined;
+    // Closed as removed (their reason logged and counted) before the side stops.
+    await current.reconfigure(c);
+    await current.stop();
+    log.info({ event: 'openflow-stopped', switch: bridge }, `${bridge}: no controller left: OpenFlow side stopped`);
     return undefined;
   }
   if (current === undefined) return startBridgeOpenflow(bridge, sw, c, rundir, log, logicConfig);

@@ -169,6 +169,12 @@ export class ControllerManager {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    if (this.opts.counts !== undefined) {
+      this.opts.counts.live = () => ({
+        targets: [...this.config.targets, ...this.config.listeners],
+        sessions: [...this.sessions.values()].map(({ session, counts }) => ({ target: session.target, connected: session.connected, role: session.role, controller: counts })),
+      });
+    }
     this.material = this.opts.tls ? await readTls(this.opts.tls) : undefined;
     try {
       if (!this.opts.noMgmtSocket) await this.listen(parsePassiveTarget(`punix:${this.mgmtPath}`), false);
@@ -205,6 +211,7 @@ export class ControllerManager {
 
   async stop(): Promise<void> {
     this.running = false;
+    if (this.opts.counts !== undefined) this.opts.counts.live = undefined;
     for (const c of this.connectors) c.stop();
     this.connectors.length = 0;
     for (const { session } of [...this.sessions.values()]) session.close('switch stopping');

@@ -54,6 +54,7 @@ import type { LabelValues } from 'prom-client';
 import { dropReasons } from '../datapath';
 import type { NativeSwitch, PortInfo, WorkerInfo } from '../datapath';
 import { packageVersion } from '../version';
+import { registerControllerFamilies } from './controller-families';
 import { registerOpenflowFamilies } from './openflow-families';
 
 // Where the collector finds the switches.  Called once per scrape; a
@@ -201,6 +202,8 @@ export class MetricsCollector {
     });
     // The openflow logic's tables and flows (openflow-families.ts).
     registerOpenflowFamilies(this.registry, () => this.source.switches());
+    // Its controller connections (controller-families.ts).
+    registerControllerFamilies(this.registry, () => this.source.switches());
 
     new Gauge({
       name: 'mswitch_build_info',

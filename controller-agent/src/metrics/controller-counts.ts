@@ -48,6 +48,8 @@ export class ControllerCounts {
   /** The last RTT_KEEP echo round trips; rtts[i] has sequence number rttSeq - rtts.length + i. */
   readonly rtts: RttSample[] = [];
   rttSeq = 0;
+  /** The running manager's configured targets and sessions (set while it runs). */
+  live: (() => { targets: string[]; sessions: { target: string; connected: boolean; role: string; controller: boolean }[] }) | undefined;
 
   connected(target: string): void {
     bump(this.connects, target);

@@ -68,6 +68,25 @@ describe('REST API controllers', () => {
     await exercise(viaHttp({ socketPath: rig.addresses!.socket }));
   });
 
+  it('exports controller metrics: connected, role, connects, disconnects by reason, echo RTT (bounded labels: the configured target)', async function () {
+    this.timeout(15_000);
+    rig = await makeApiRig();
+    const call = viaInject(rig.unixApp);
+    ctl = await testController();
+    await call({ method: 'PUT', url: '/switches/br0/controllers', body: { targets: [ctl.target] } });
+    const metrics = async (): Promise<string> => (await call({ method: 'GET', url: '/metrics' })).text;
+    await waitForAsync(async () => (await metrics()).includes(`mswitch_controller_role{bridge="br0",target="${ctl!.target}",role="master"} 1`), { what: 'master in the metrics', timeoutMs: 5000 });
+    let m = await metrics();
+    expect(m).to.include(`mswitch_controller_connected{bridge="br0",target="${ctl.target}"} 1`);
+    expect(m).to.include(`mswitch_controller_role{bridge="br0",target="${ctl.target}",role="slave"} 0`);
+    expect(m).to.include(`mswitch_controller_connects_total{bridge="br0",target="${ctl.target}"} 1`);
+    expect(m).to.include('# TYPE mswitch_controller_echo_rtt_seconds histogram');
+    await call({ method: 'DELETE', url: '/switches/br0/controllers' });
+    m = await metrics();
+    expect(m).to.include(`mswitch_controller_disconnects_total{bridge="br0",target="${ctl.target}",reason="removed"} 1`);
+    expect(m).not.to.include('mswitch_controller_connected{');
+  });
+
   it('refuses wrong targets with CONTROLLER_TARGET naming the field and target, and changes nothing', async () => {
     rig = await makeApiRig();
     const call = viaInject(rig.unixApp);
