@@ -76,7 +76,11 @@ async function startDaemon(dir: string, controller: string): Promise<{ child: Ch
 export async function startOurs(dir: string): Promise<BenchSwitch> {
   const gen = pktGenPath();
   if (!gen) throw new Error('mswitch-pkt-gen is not built');
-  const sock = join(dir, 'msw-controller.sock');
+  // Inside the daemon's run directory, where unix: targets belong (as Open
+  // vSwitch requires).
+  const rundir = join(dir, 'mswitch', 'run');
+  mkdirSync(rundir, { recursive: true });
+  const sock = join(rundir, 'bench-controller.sock');
   const ctl = await BenchController.listen(sock);
   try {
     const sw = await startDaemon(join(dir, 'mswitch'), `unix:${sock}`);
