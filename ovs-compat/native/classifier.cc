@@ -253,6 +253,8 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
     AttachStats(r.get(), reset_counts || !old->stats ? std::make_shared<RuleStats>(n_workers_)
                                                      : old->stats);
     std::shared_ptr<const Rule> replaced = old;
+    by_id_.erase(old->id);
+    by_id_[r->id] = r;
     retired_rules_.push_back(std::move(old));
     old = std::move(r);
     if (i == 0) ShowFirst(g, &m, false);
@@ -260,6 +262,7 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
   }
   r->seq = next_seq_++;
   AttachStats(r.get(), std::make_shared<RuleStats>(n_workers_));
+  by_id_[r->id] = r;
   const int32_t priority = r->priority;
   if (InsertSorted(&m.rules, std::move(r)) == 0) ShowFirst(g, &m, fresh);
   g->n_rules++;
@@ -370,6 +373,8 @@ size_t Classifier::Modify(const Selector& sel, const std::function<void(Rule*)>&
     auto r = std::make_shared<Rule>(*list[i]);
     edit(r.get());
     if (!r->stats) AttachStats(r.get(), std::make_shared<RuleStats>(n_workers_));
+    by_id_.erase(list[i]->id);
+    by_id_[r->id] = r;
     retired_rules_.push_back(std::move(list[i]));
     list[i] = std::move(r);
     n++;
@@ -383,6 +388,7 @@ size_t Classifier::Delete(const Selector& sel, std::vector<std::shared_ptr<const
   ForSelected(sel, [&](MaskGroup& g, RuleList& list, size_t i) {
     if (removed) removed->push_back(list[i]);
     CountPriority(&g, list[i]->priority, -1);
+    by_id_.erase(list[i]->id);
     retired_rules_.push_back(std::move(list[i]));
     list.erase(list.begin() + long(i));
     g.n_rules--;
@@ -401,6 +407,7 @@ void Classifier::Clear() {
     retired_subtables_.push_back(g.st);
   }
   groups_.clear();
+  by_id_.clear();
   n_rules_ = 0;
   order_dirty_ = true;
 }

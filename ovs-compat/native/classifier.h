@@ -200,6 +200,15 @@ class Classifier {
   void ReleaseRetired();
   // Every rule 'sel' selects, in no particular order.
   std::vector<std::shared_ptr<const Rule>> Select(const Selector& sel) const;
+  // Calls fn(rule) for the rules 'sel' selects whose id is above
+  // 'after_id', in id order, until fn returns false.  Costs the log of the
+  // table's size plus the rules visited: what a paged dump needs (a page
+  // must not cost the whole table).
+  template <typename Fn>
+  void ForEachSelectedAfter(const Selector& sel, uint64_t after_id, Fn fn) const {
+    for (auto it = by_id_.upper_bound(after_id); it != by_id_.end(); ++it)
+      if (Selects(sel, *it->second) && !fn(it->second)) return;
+  }
   // Every rule of the control-side state, highest priority first.
   std::vector<std::shared_ptr<const Rule>> Rules() const;
   size_t size() const { return n_rules_; }
@@ -248,6 +257,8 @@ class Classifier {
   std::unordered_map<FlowKey, std::unique_ptr<MaskGroup>, KeyHasher, KeyEq> groups_;
   std::atomic<const Version*> current_;
   std::vector<std::shared_ptr<Rule>> retired_rules_;
+  // Every rule by id (control thread only), for paged dumps.
+  std::map<uint64_t, std::shared_ptr<const Rule>> by_id_;
   std::vector<Subtable*> retired_subtables_;
   std::vector<SlotArray*> retired_arrays_;
   std::vector<const Version*> retired_versions_;

@@ -79,23 +79,31 @@ std::string DumpFlows(FlowTables* ft, const std::string& line, size_t reply_len,
   const size_t budget = reply_len > 64 ? reply_len - 64 : 0;
   std::string out;
   uint64_t n = 0, last = 0;
-  for (const auto& r : Selected(ft, fm)) {
-    if (r->id <= fm.after && fm.after != 0) continue;
-    const std::string l = FlowLine(*r, now_ns);
-    if ((fm.limit && n == fm.limit) || out.size() + l.size() + 1 > budget) {
-      if (n == 0) {
-        *err = "bad_request.bad_len: the reply buffer cannot hold one flow line";
-        return "";
+  bool full = false;
+  const Selector sel = MakeSelector(fm);
+  // Ids sort by table first, so the tables are visited in order, each from
+  // just after the cursor: a page costs its own flows, not the table's.
+  for (uint32_t t = 0; t < ft->n_tables && !full && err->empty(); t++) {
+    if (fm.table >= 0 && uint32_t(fm.table) != t) continue;
+    ft->tables[t]->ForEachSelectedAfter(sel, fm.after, [&](const std::shared_ptr<const Rule>& r) {
+      const std::string l = FlowLine(*r, now_ns);
+      if ((fm.limit && n == fm.limit) || out.size() + l.size() + 1 > budget) {
+        if (n == 0) {
+          *err = "bad_request.bad_len: the reply buffer cannot hold one flow line";
+        } else {
+          out += "more after=" + std::to_string(last) + "\n";
+        }
+        full = true;
+        return false;
       }
-      out += "more after=" + std::to_string(last) + "\n";
-      return out;
-    }
-    out += l;
-    out += '\n';
-    last = r->id;
-    n++;
+      out += l;
+      out += '\n';
+      last = r->id;
+      n++;
+      return true;
+    });
   }
-  return out;
+  return err->empty() ? out : "";
 }
 
 std::string Aggregate(FlowTables* ft, const std::string& line, std::string* err) {
