@@ -9,7 +9,11 @@
 // meter line).  dump() pages through the logic's flows; aggregate(),
 // groups(), meters() and trace() read the rest of what the logic knows.
 // A caller that must see every change (persistence, metrics) should hook
-// here rather than wrap logicControl.
+// here rather than wrap logicControl: onFlowsChanged() registers a
+// listener per switch, called after every batch of flow, group or meter
+// mods applied through any SwitchFlows of that switch (the REST API builds
+// one per request, the OpenFlow agent keeps one), e.g. so the standalone
+// fail mode can put back its fallback flow after a plain del-flows.
 //
 // Design.  Mods are translated (ovs-compat/src/to-native.ts) and sent in
 // batches, one control call per batch.  The contract's batch semantics
@@ -51,6 +55,23 @@ export class FlowControlError extends Error {
   constructor(message: string, readonly errno?: string, readonly openflow?: NativeError) {
     super(message);
   }
+}
+
+/**
+ * Called after a batch of mods was sent to a switch (whatever their
+ * results); it may apply mods itself (it is then called again, so it must
+ * notice when there is nothing left to do) and must not throw.
+ */
+export type FlowsChangedListener = () => void;
+
+const listeners = new WeakMap<object, Set<FlowsChangedListener>>();
+
+/** Calls 'listener' after every batch of mods applied to switch 'sw'; returns the function that stops it. */
+export function onFlowsChanged(sw: object, listener: FlowsChangedListener): () => void {
+  let set = listeners.get(sw);
+  if (set === undefined) listeners.set(sw, (set = new Set()));
+  set.add(listener);
+  return () => set!.delete(listener);
 }
 
 /** Flows per dump call: the logic's reply buffer (64 KiB) must hold a page. */
@@ -108,10 +129,20 @@ export class SwitchFlows {
     this.check();
     const byText = nativeBatches(lines.map((l) => l.line));
     let at = 0;
-    for (const batch of byText) {
-      this.applyBatch(lines.slice(at, at + batch.length), results);
-      at += batch.length;
+    try {
+      for (const batch of byText) {
+        this.applyBatch(lines.slice(at, at + batch.length), results);
+        at += batch.length;
+      }
+    } finally {
+      // Also after a failed call: the lines before the failure were applied.
+      if (lines.length > 0) for (const l of [...(listeners.get(this.sw) ?? [])]) l();
     }
+  }
+
+  /** Calls 'listener' after every batch of mods applied to this switch, through any SwitchFlows (onFlowsChanged). */
+  watch(listener: FlowsChangedListener): () => void {
+    return onFlowsChanged(this.sw, listener);
   }
 
   private applyBatch(batch: readonly { index: number; line: string }[], results: ModResult[]): void {

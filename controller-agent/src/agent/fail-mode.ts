@@ -23,6 +23,17 @@
 // controllers configured (targets or listeners): a bridge driven by the
 // REST API alone is never changed behind its user's back.
 //
+// Being an ordinary flow, the fallback is also removed by an ordinary
+// delete: a plain `ovs-ofctl del-flows br0` over the management socket, or
+// the REST API's DELETE of every flow, would leave a bridge with no
+// controller forwarding nothing.  So while the fallback is active the
+// controller watches every batch of flow mods applied to the switch, by
+// anyone (flows.ts onFlowsChanged), and puts the fallback back when a
+// batch removed it (log event `fail-standalone-restored`).  A flow added
+// into the same slot (table 0, priority 65535, empty match) replaces it
+// as OpenFlow says; that is taken as the user's decision and the fallback
+// ends (`fail-standalone-replaced`) rather than fight over the slot.
+//
 // Thread-safety: JS thread only.
 
 import { emptyFilterFlow } from '../../../ovs-compat/src';
@@ -44,12 +55,16 @@ export interface FailModeOptions {
   windowMs: number;
   /** False: no controller is configured and fail modes do not apply. */
   hasControllers: boolean;
-  flows: Pick<SwitchFlows, 'apply' | 'dump'>;
+  /** 'watch' (optional): how the controller hears of flow mods others applied. */
+  flows: Pick<SwitchFlows, 'apply' | 'dump'> & Partial<Pick<SwitchFlows, 'watch'>>;
   log: Logger;
 }
 
 export class FailModeController {
   private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  /** True while this controller applies its own mods (the watch must not react to them). */
+  private applying = false;
   private connected = 0;
   /** True while the fallback flow is installed. */
   fallback = false;
@@ -58,10 +73,17 @@ export class FailModeController {
 
   /** Starts the window: at start no controller is connected yet. */
   start(): void {
+    this.unwatch ??= this.o.flows.watch?.(() => this.flowsChanged());
     this.arm();
   }
 
   stop(): void {
+    this.disarm();
+    this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  private disarm(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -69,7 +91,7 @@ export class FailModeController {
   sessionsChanged(connected: number): void {
     this.connected = connected;
     if (connected > 0) {
-      this.stop();
+      this.disarm();
       if (this.fallback) this.leave();
     } else {
       this.arm();
@@ -85,7 +107,7 @@ export class FailModeController {
     this.o.mode = mode;
     this.o.hasControllers = hasControllers;
     if (mode === 'standalone' && hasControllers) return this.arm();
-    this.stop();
+    this.disarm();
     if (this.fallback) this.leave(`fail mode ${mode}${hasControllers ? '' : ' without controllers'}`);
   }
 
@@ -114,16 +136,56 @@ export class FailModeController {
           `${bridge}: no controller for ${this.o.windowMs} ms, but a flow already holds table 0 priority ${FALLBACK_PRIORITY} with an empty match: standalone fallback not installed`);
         return;
       }
-      const flow = this.slotFlow();
-      flow.cookie = FALLBACK_COOKIE;
-      flow.instructions = { apply: [{ type: 'output', port: 0xfffffffa }], clearActions: false };
-      const [r] = this.o.flows.apply([{ command: 'add', flow }]);
-      if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
+      this.install();
       this.fallback = true;
       log.warn({ event: 'fail-standalone', switch: bridge, windowMs: this.o.windowMs },
         `${bridge}: no controller for ${this.o.windowMs} ms: standalone fallback, forwarding as a learning switch (NORMAL) until a controller connects`);
     } catch (e) {
       log.error({ event: 'fail-standalone-error', switch: bridge, err: e }, `${bridge}: cannot enter standalone fallback: ${(e as Error).message}`);
+    }
+  }
+
+  private ownApply(mods: Parameters<SwitchFlows['apply']>[0]): ReturnType<SwitchFlows['apply']> {
+    this.applying = true;
+    try {
+      return this.o.flows.apply(mods);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /** Adds the fallback flow (NORMAL at table 0, priority 65535, cookie FALLBACK_COOKIE). */
+  private install(): void {
+    const flow = this.slotFlow();
+    flow.cookie = FALLBACK_COOKIE;
+    flow.instructions = { apply: [{ type: 'output', port: 0xfffffffa }], clearActions: false };
+    const [r] = this.ownApply([{ command: 'add', flow }]);
+    if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
+  }
+
+  /**
+   * After someone else's flow mods: while in fallback, puts the fallback
+   * flow back if they deleted it, or ends the fallback if they replaced it
+   * (see the essay).  Costs one strict one-slot dump per batch, only while
+   * the fallback is active.
+   */
+  private flowsChanged(): void {
+    if (!this.fallback || this.applying) return;
+    const { bridge, log } = this.o;
+    try {
+      const holder = this.o.flows.dump({ flow: this.slotFlow(), strict: true });
+      if (holder.some((h) => h.flow.cookie === FALLBACK_COOKIE)) return;
+      if (holder.length > 0) {
+        this.fallback = false;
+        log.warn({ event: 'fail-standalone-replaced', switch: bridge },
+          `${bridge}: a flow mod replaced the standalone fallback flow (table 0, priority ${FALLBACK_PRIORITY}, empty match): fallback ended, the flow tables forward`);
+        return;
+      }
+      this.install();
+      log.warn({ event: 'fail-standalone-restored', switch: bridge },
+        `${bridge}: a flow mod deleted the standalone fallback flow while no controller is connected: reinstalled (NORMAL at table 0 priority ${FALLBACK_PRIORITY})`);
+    } catch (e) {
+      log.error({ event: 'fail-standalone-error', switch: bridge, err: e }, `${bridge}: cannot restore the standalone fallback flow: ${(e as Error).message}`);
     }
   }
 
@@ -133,7 +195,7 @@ export class FailModeController {
       const flow = this.slotFlow();
       flow.cookie = FALLBACK_COOKIE;
       flow.cookieMask = ALL_ONES;
-      const [r] = this.o.flows.apply([{ command: 'del', strict: true, flow }]);
+      const [r] = this.ownApply([{ command: 'del', strict: true, flow }]);
       if (!r.ok) throw new Error(`${r.error.type}.${r.error.code}: ${r.error.message}`);
       this.fallback = false;
       log.info({ event: 'fail-handback', switch: bridge }, `${bridge}: ${why}: standalone fallback removed, the flow tables forward again`);
