@@ -24,3 +24,4 @@ export {
   OFPM_MAX, METER_FLAGS, MeterFlag, MeterBand, Meter, parseMeter, parseMeterFilter, formatMeter, formatMeterSpec, meterModLine, meterDelLine,
   parseMeterDumpLine, MeterStats, parseMeterStatsLine,
 } from './meter';
+export { buildPacket, DescribedPacket, DEFAULTS as PACKET_DEFAULTS, ETH_MIN_FRAME, internetChecksum, crc32c } from './packet-builder';
