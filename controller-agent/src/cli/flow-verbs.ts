@@ -9,6 +9,7 @@
 //   add-group BR GROUP, mod-group BR GROUP, del-groups BR [group_id=G], dump-groups BR [group_id=G]
 //   add-meter BR METER, mod-meter BR METER, del-meters BR [meter=M], dump-meters BR [meter=M]
 //   trace BR in_port=N HEX           the flows a frame would hit, as ovs-appctl ofproto/trace
+//   trace BR 'in_port=1,tcp,...'     the same for the frame the description names (packet-builder.ts)
 //
 // add-flows reads the whole file first, so a syntax error names its line
 // and nothing is sent; then it sends the flows in requests under the API's
@@ -20,7 +21,7 @@ import { readFileSync } from 'fs';
 
 import type { Command } from 'commander';
 
-import { FlowSyntaxError, parseFlows, parseGroupFilter, parseMeterFilter } from '../../../ovs-compat/src';
+import { buildPacket, FlowSyntaxError, parseFlows, parseGroupFilter, parseMeterFilter } from '../../../ovs-compat/src';
 import type { components } from '../api/schema';
 import { ApiCallError } from './client';
 import type { ApiClient } from './client';
@@ -218,13 +219,32 @@ export function registerFlowVerbs(kit: VerbKit): void {
       return api.call<string>('GET', metersPath(bridge, `${q === '' ? '?' : `${q}&`}format=text`));
     })));
 
-  verb('trace <bridge> <in_port> <packet>', 'show which flows the frame PACKET (hex) arriving on in_port=N would hit, and what would leave; changes nothing')
-    .action(async (bridge: string, inPort: string, packet: string, flags: Common) => setExit(await run('trace', flags, async (api) => {
-      const m = /^(?:in_port=)?(\d{1,4})$/.exec(inPort);
-      if (!m) throw kit.usageError(`${inPort}: expected in_port=N`);
-      const hex = packet.replace(/^0x/i, '').replace(/[\s:]/g, '');
-      if (!/^([0-9a-f]{2})+$/i.test(hex)) throw kit.usageError('the packet must be hex digits, two a byte');
-      const t = await api.call<Schemas['Trace']>('POST', `/switches/${encodeURIComponent(bridge)}/trace`, { inPort: Number(m[1]), packet: hex });
-      return t.text;
+  verb('trace <bridge> <flow> [packet]', "show which flows a packet arriving on in_port=N would hit, and what would leave; changes nothing. "
+    + "FLOW describes the packet in ovs-ofctl match syntax (in_port=1,tcp,nw_dst=10.0.0.2,tp_dst=80), or is in_port=N followed by the frame in hex")
+    .action(async (bridge: string, flow: string, packet: string | undefined, flags: Common) => setExit(await run('trace', flags, async (api) => {
+      const { inPort, hex, header } = packet === undefined ? described(flow) : inPortAndHex(flow, packet);
+      const t = await api.call<Schemas['Trace']>('POST', `/switches/${encodeURIComponent(bridge)}/trace`, { inPort, packet: hex });
+      return `${header}${t.text}`;
     })));
+
+  // The frame a description names (ovs-compat/src/packet-builder.ts), headed as ofproto/trace heads its output.
+  function described(description: string): { inPort: number; hex: string; header: string } {
+    let built: ReturnType<typeof buildPacket>;
+    try {
+      built = buildPacket(description);
+    } catch (e) {
+      if (e instanceof FlowSyntaxError) throw kit.usageError(`${e.message} (in '${e.token}')`);
+      throw e;
+    }
+    const hex = built.frame.toString('hex');
+    return { inPort: built.inPort, hex, header: `Flow: ${description}\nPacket: ${built.frame.length} bytes ${hex}\n\n` };
+  }
+
+  function inPortAndHex(inPort: string, packet: string): { inPort: number; hex: string; header: string } {
+    const m = /^(?:in_port=)?(\d{1,4})$/.exec(inPort);
+    if (!m) throw kit.usageError(`${inPort}: expected in_port=N before the hex frame`);
+    const hex = packet.replace(/^0x/i, '').replace(/[\s:]/g, '');
+    if (!/^([0-9a-f]{2})+$/i.test(hex)) throw kit.usageError('the packet must be hex digits, two a byte');
+    return { inPort: Number(m[1]), hex, header: '' };
+  }
 }
