@@ -229,7 +229,7 @@ describe('datapath: controller queue, packet-out and host services', function ()
   it('gives a logic the registered l2-learning through msw_host.find_logic', async () => {
     const [a, b, c] = await start({ logic: LOGIC, logicConfig: 'normal=1 ctl=0' }, [1, 2, 3]);
     const r = rig!;
-    expect(r.sw.logicControl('find l2-learning')).to.equal('l2-learning abi 2');
+    expect(r.sw.logicControl('find l2-learning')).to.match(/^l2-learning abi [0-9]+$/);  // the registered ops, whatever ABI this build speaks
     expect(r.sw.logicControl('find no-such-logic')).to.equal('none');
     // The private l2-learning instance floods the unknown, then learns.
     const hello = frame(BROADCAST, mac(1), 60, 1);

@@ -89,9 +89,17 @@ export class PortView {
     };
   }
 
-  /** Every port, in port order, as ofp_port. */
+  /**
+   * Every port, in port order, as ofp_port, with its link state as it is
+   * now: a FEATURES or PORT_DESC reply must not wait for the next poll
+   * (which sends the PORT_STATUS) to show a port that came up.
+   */
   descs(): Port[] {
-    return this.sw.ports().map((p) => this.known.get(p.index)?.desc ?? this.describe(p)).sort((a, b) => a.portNo - b.portNo);
+    return this.sw.ports().map((p) => {
+      const desc = this.known.get(p.index)?.desc ?? this.describe(p);
+      const state = p.up ? OFPPS_LIVE : OFPPS_LINK_DOWN;
+      return desc.state === state ? desc : this.describe(p);
+    }).sort((a, b) => a.portNo - b.portNo);
   }
 
   /** PORT_STATUS bodies for every port added, removed or changed since the last call. */
