@@ -234,6 +234,52 @@ export class BridgeAgent implements BridgeHandler {
     }
   }
 
+  /**
+   * FLOW_MODs that arrived back to back, in one SwitchFlows.apply (one
+   * control call per batch, not per message); each gets what handle()
+   * would give it: nothing, or its OpenFlow error.
+   */
+  async handleFlowMods(_session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]> {
+    const out: (Message[] | OpenFlowError)[] = msgs.map(() => []);
+    const asError = (e: unknown): OpenFlowError => {
+      const err = this.asOpenFlowError(e);
+      return err instanceof OpenFlowError ? err : new OpenFlowError('OFPBRC_EPERM', `flow mod failed: ${(err as Error).message}`);
+    };
+    const mods: ReturnType<typeof toFlowMod>[] = [];
+    const at: number[] = [];
+    msgs.forEach((m, i) => {
+      if (m.type !== 'OFPT_FLOW_MOD') {
+        out[i] = new OpenFlowError('OFPBRC_BAD_TYPE', `${m.type} in a FLOW_MOD batch`);
+        return;
+      }
+      try {
+        mods.push(toFlowMod(m));
+        at.push(i);
+      } catch (e) {
+        out[i] = asError(e);
+      }
+    });
+    let results: ReturnType<SwitchFlows['apply']>;
+    try {
+      results = this.flows.apply(mods);
+    } catch (e) {
+      const err = asError(e);
+      for (const i of at) out[i] = err;
+      return out;
+    }
+    results.forEach((r, k) => {
+      const i = at[k];
+      const m = msgs[i] as Extract<Message, { type: 'OFPT_FLOW_MOD' }>;
+      if (!r.ok) {
+        out[i] = ofErrorOf(r.error);
+      } else if (m.bufferId !== OFP_NO_BUFFER && m.command !== 'OFPFC_DELETE' && m.command !== 'OFPFC_DELETE_STRICT') {
+        // As in handle(): the flow is in, the buffer cannot be (section 6.4).
+        out[i] = new OpenFlowError('OFPBRC_BUFFER_UNKNOWN', `buffer ${m.bufferId}: this switch buffers no packets`);
+      }
+    });
+    return out;
+  }
+
   // Errors of the flows layer as the OpenFlow errors a controller understands.
   private asOpenFlowError(e: unknown): unknown {
     if (e instanceof NotOpenflowError) return new OpenFlowError('OFPBRC_EPERM', e.message);

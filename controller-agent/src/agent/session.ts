@@ -45,6 +45,8 @@ export const OFP_DEFAULT_MISS_SEND_LEN = 128;
 const OFPAT10_DEFAULT_BITMAP = 0x7ff;
 /** 1.0 capability bits shared with 1.3 (FLOW, TABLE, PORT stats, IP_REASM, QUEUE_STATS); 8 and 0x100 differ. */
 const OFPC10_SHARED = 0x1 | 0x2 | 0x4 | 0x20 | 0x40;
+/** FLOW_MODs queued back to back that the handler gets in one call at most. */
+const FLOW_MOD_BATCH = 1024;
 /** Reading pauses above this many queued messages and resumes below half. */
 const QUEUE_HIGH = 1024;
 /** Packet-ins are dropped while this many bytes wait in the socket. */
@@ -81,7 +83,8 @@ export interface SessionHooks {
   closed(s: Session, reason: string): void;
 }
 
-type Item = { kind: 'message'; msg: OfMessage; raw: Buffer } | { kind: 'error'; err: OpenFlowError };
+type MessageItem = { kind: 'message'; msg: OfMessage; raw: Buffer };
+type Item = MessageItem | { kind: 'error'; err: OpenFlowError };
 
 export class Session implements SessionView {
   version = 0;
@@ -288,6 +291,7 @@ export class Session implements SessionView {
           this.head = 0;
         }
         if (item.kind === 'error') this.send(errorReply(item.err, this.version));
+        else if (this.batchable(item)) await this.processFlowMods(item as MessageItem);
         else await this.process(item.msg, item.raw);
         if (this.socket.writableNeedDrain) await this.writable();
         if (this.paused && this.queue.length - this.head < QUEUE_HIGH / 2) {
@@ -298,6 +302,45 @@ export class Session implements SessionView {
     } finally {
       this.draining = false;
     }
+  }
+
+  // A FLOW_MOD the handler can take with the ones queued right behind it.
+  private batchable(item: Item): boolean {
+    return item.kind === 'message' && item.msg.type === 'OFPT_FLOW_MOD' &&
+      this.ctx.handler.handleFlowMods !== undefined && this.role !== 'OFPCR_ROLE_SLAVE';
+  }
+
+  // 'first' and every FLOW_MOD queued directly after it (at most
+  // FLOW_MOD_BATCH), handed over at once; answered one by one in their
+  // order, so errors and the replies around them stay where handle()
+  // would have put them.
+  private async processFlowMods(first: MessageItem): Promise<void> {
+    const items: MessageItem[] = [first];
+    while (items.length < FLOW_MOD_BATCH && this.head < this.queue.length) {
+      const next = this.queue[this.head];
+      if (!this.batchable(next)) break;
+      items.push(next as MessageItem);
+      this.head++;
+    }
+    let results: (OfMessage[] | OpenFlowError)[];
+    try {
+      results = await this.ctx.handler.handleFlowMods!(this, items.map((i) => i.msg));
+    } catch (e) {
+      // The batch as a whole failed: each message gets the same answer as
+      // process() gives a failing handler.
+      results = items.map(() => (e instanceof OpenFlowError ? e
+        : new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`)));
+      if (!(e instanceof OpenFlowError)) this.log.error({ err: e }, 'bridge handler failed on a FLOW_MOD batch');
+    }
+    if (this.state !== 'connected') return;
+    items.forEach((item, i) => {
+      const r = results[i];
+      if (r instanceof OpenFlowError) {
+        this.send(errorReply(withRequest(r, item.raw), this.version));
+      } else {
+        for (const m of r ?? []) this.send({ ...m, version: this.version, xid: m.xid === 0 ? item.msg.xid : m.xid } as OfMessage);
+      }
+    });
   }
 
   private async process(msg: OfMessage, raw: Buffer): Promise<void> {

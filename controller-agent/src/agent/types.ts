@@ -24,7 +24,7 @@
 
 import type { Logger } from '../log';
 import type { ControllerCounts } from '../metrics/controller-counts';
-import type { MessageOf, OfMessage, Port } from '../openflow';
+import type { MessageOf, OfMessage, OpenFlowError, Port } from '../openflow';
 
 export type Message = OfMessage;
 
@@ -74,6 +74,14 @@ export interface BridgeHandler {
    * message only after the returned promise settles.
    */
   handle(session: SessionView, msg: Message): Promise<Message[]>;
+  /**
+   * Optional: several FLOW_MODs that arrived back to back, applied at once
+   * (one control call instead of one per message: the install rate).  The
+   * answer has one entry per message, in order: its replies, or the
+   * OpenFlowError it gets.  Each message must mean exactly what handle()
+   * would have made of it, one after the other.
+   */
+  handleFlowMods?(session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]>;
   /**
    * The number of controller sessions in the connected (negotiated) state
    * changed to 'connected' (for fail modes).  Sessions from configured

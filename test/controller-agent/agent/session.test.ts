@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import { OpenFlowError } from '../../../controller-agent/src/openflow';
 import type { OfMessage } from '../../../controller-agent/src/openflow';
 import { PacketInLimiter } from '../../../controller-agent/src/agent/rate-limit';
-import type { AsyncMessage } from '../../../controller-agent/src/agent/types';
-import { handshake, negotiatedVersion, OfPeer, startRig, TEST_PORTS, type Rig } from './session-rig';
+import type { AsyncMessage, BridgeHandler } from '../../../controller-agent/src/agent/types';
+import { FakeHandler, handshake, negotiatedVersion, OfPeer, startRig, TEST_PORTS, type Rig } from './session-rig';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -252,6 +252,39 @@ describe('agent session: ordering and barrier', () => {
       ['OFPT_FLOW_MOD', 7], ['OFPT_FLOW_MOD', 7], ['OFPT_FLOW_MOD', 7], ['OFPT_MULTIPART_REQUEST', 8],
     ]);
     expect(rig.handler.calls.every((c) => c.at < barrierAt)).to.equal(true);
+  });
+
+  it('hands FLOW_MODs queued back to back to handleFlowMods at once, answering each in its place before the barrier', async () => {
+    rig = await startRig();
+    const batches: number[][] = [];
+    const handler = rig.handler as FakeHandler & { handleFlowMods?: BridgeHandler['handleFlowMods'] };
+    handler.handleFlowMods = async (_s, msgs) => {
+      batches.push(msgs.map((m) => m.xid));
+      await new Promise((r) => setTimeout(r, 20));
+      return msgs.map((m) => (m.xid === 12 ? new OpenFlowError('OFPFMFC_OVERLAP', 'overlapping flow') : []));
+    };
+    rig.handler.answer = (_s, m) => (m.type === 'OFPT_MULTIPART_REQUEST'
+      ? [{ version: 4, xid: 0, type: 'OFPT_MULTIPART_REPLY', flags: 0, mpType: 'OFPMP_DESC', desc: { mfrDesc: 'm', hwDesc: 'h', swDesc: 's', serialNum: 'n', dpDesc: 'd' } }]
+      : []);
+    peer = await handshake(rig);
+    await negotiatedVersion(rig);
+    const flowMod = (xid: number): OfMessage => ({
+      version: 4, xid, type: 'OFPT_FLOW_MOD', command: 'OFPFC_ADD', table: 0, priority: 1, cookie: 0n, cookieMask: 0n, idleTimeout: 0,
+      hardTimeout: 0, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: [], match: [], instructions: { apply: [], clearActions: false },
+    });
+    // Three flow mods, a DESC request, two more flow mods and a barrier, in one write.
+    peer.send(flowMod(11), flowMod(12), flowMod(13), { version: 4, xid: 14, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_DESC' },
+      flowMod(15), flowMod(16), { version: 4, xid: 17, type: 'OFPT_BARRIER_REQUEST' });
+    expect(await peer.expect('OFPT_ERROR')).to.include({ xid: 12, errType: 5, code: 3 });
+    expect(await peer.expect('OFPT_MULTIPART_REPLY')).to.include({ xid: 14 });
+    expect(await peer.expect('OFPT_BARRIER_REPLY')).to.include({ xid: 17 });
+    // In order, never across the DESC request, and what was queued behind
+    // a running batch goes together (the first one may start alone: the
+    // session starts on a message as soon as it is decoded).
+    expect(batches.flat()).to.deep.equal([11, 12, 13, 15, 16]);
+    expect(batches.some((b) => b.includes(13) && b.includes(15))).to.equal(false);
+    expect(batches.length).to.be.lessThan(5);
+    expect(rig.handler.calls.map((c) => c.type)).to.deep.equal(['OFPT_MULTIPART_REQUEST']);
   });
 
   it('splits a long multipart reply into REPLY_MORE parts with the request xid', async () => {
