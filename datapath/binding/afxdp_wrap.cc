@@ -27,7 +27,7 @@ XdpModeRequest ParseXdpMode(Napi::Env env, const std::string& s) {
 // out like any port (the XDP program is detached when it is destroyed).
 Napi::Value SwitchWrap::AddAfXdpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Switch& sw = Sw(env);
+  Sw(env);  // a closed switch refuses first
   if (!info[0].IsObject()) throw ArgError(env, "addAfXdpPort(options): options must be an object");
   Napi::Object o = info[0].As<Napi::Object>();
   AfXdpConfig cfg;
@@ -40,32 +40,16 @@ Napi::Value SwitchWrap::AddAfXdpPort(const Napi::CallbackInfo& info) {
   cfg.tx_frames = OptU32(o, "txFrames", cfg.tx_frames, 64, 1u << 16);
   cfg.refuse_partial_csum = OptBool(o, "refusePartialChecksum", false);
   const std::string name = OptStr(o, "name", cfg.ifname);
-  const uint32_t want = OptU32(o, "port", 0, 0, MSW_MAX_PORTS);
-  Napi::Value w = o.Get("worker");
-  const int worker = w.IsUndefined() ? -1 : int(OptU32(o, "worker", 0, 0, kMaxWorkers - 1));
-  const uint32_t index = sw.ReserveIndex(want);
-  if (!index)
-    throw StatusError(env, Status::Error(want ? EEXIST : ENOSPC,
-                                         "switch " + sw.name() + ": port number " +
-                                             (want ? std::to_string(want) + " is taken" : "table is full")));
-  Status st;
-  std::unique_ptr<AfXdpPort> port = AfXdpPort::Open(index, name, cfg, &st);
-  int ifindex = 0;
-  if (port) {
-    // Joins with the interface's carrier state, then follows it.
-    ifindex = port->ifindex();
-    LinkState ls;
-    if (NetlinkMonitor::Query(ifindex, &ls).ok()) port->SetLinkUp(ls.up);
-    st = sw.AddPort(std::move(port), worker);
-  }
-  if (st.ok()) {
-    st = WatchLink(index, ifindex);
-    if (!st.ok()) sw.RemovePort(index, false);
-  }
-  if (!st.ok()) {
-    sw.ReleaseIndex(index);
-    throw StatusError(env, st);
-  }
+  const uint32_t index = AttachLinuxPort(env, o, [&](uint32_t number, int* ifindex, Status* st) {
+    std::unique_ptr<AfXdpPort> port = AfXdpPort::Open(number, name, cfg, st);
+    if (port) {
+      // Joins with the interface's carrier state, then follows it.
+      *ifindex = port->ifindex();
+      LinkState ls;
+      if (NetlinkMonitor::Query(*ifindex, &ls).ok()) port->SetLinkUp(ls.up);
+    }
+    return std::unique_ptr<Port>(std::move(port));
+  });
   return Napi::Number::New(env, index);
 }
 

@@ -86,6 +86,19 @@ Napi::Value SwitchWrap::AddTapPort(const Napi::CallbackInfo& info) {
   }
   cfg.mtu = OptU32(o, "mtu", 0, 0, kMaxFrameLen);
   cfg.bring_up = OptBool(o, "up", false);
+  const uint32_t index = AttachLinuxPort(env, o, [&](uint32_t number, int* ifindex, Status* st) {
+    std::unique_ptr<TapPort> port = TapPort::Open(number, name, cfg, st);
+    if (port) {
+      *ifindex = port->ifindex();
+    }
+    return std::unique_ptr<Port>(std::move(port));
+  });
+  return Napi::Number::New(env, index);
+}
+
+uint32_t SwitchWrap::AttachLinuxPort(Napi::Env env, const Napi::Object& o,
+                                     const LinuxPortOpener& open) {
+  Switch& sw = Sw(env);
   const uint32_t want = OptU32(o, "port", 0, 0, MSW_MAX_PORTS);
   Napi::Value w = o.Get("worker");
   const int worker = w.IsUndefined() ? -1 : int(OptU32(o, "worker", 0, 0, kMaxWorkers - 1));
@@ -95,12 +108,9 @@ Napi::Value SwitchWrap::AddTapPort(const Napi::CallbackInfo& info) {
                                          "switch " + sw.name() + ": port number " +
                                              (want ? std::to_string(want) + " is taken" : "table is full")));
   Status st;
-  std::unique_ptr<TapPort> port = TapPort::Open(index, name, cfg, &st);
   int ifindex = 0;
-  if (port) {
-    ifindex = port->ifindex();
-    st = sw.AddPort(std::move(port), worker);
-  }
+  std::unique_ptr<Port> port = open(index, &ifindex, &st);
+  if (port) st = sw.AddPort(std::move(port), worker);
   if (st.ok()) {
     st = WatchLink(index, ifindex);
     if (!st.ok()) sw.RemovePort(index, false);
@@ -109,7 +119,7 @@ Napi::Value SwitchWrap::AddTapPort(const Napi::CallbackInfo& info) {
     sw.ReleaseIndex(index);
     throw StatusError(env, st);
   }
-  return Napi::Number::New(env, index);
+  return index;
 }
 
 Status SwitchWrap::WatchLink(uint32_t port, int ifindex) {

@@ -143,39 +143,23 @@ Napi::Value SwitchWrap::AddMemifInterface(const Napi::CallbackInfo& info) {
 // takes it out like any port (the socket closes when it is destroyed).
 Napi::Value SwitchWrap::AddAfPacketPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Switch& sw = Sw(env);
+  Sw(env);  // a closed switch refuses first
   if (!info[0].IsObject()) throw ArgError(env, "addAfPacketPort(options): options must be an object");
   Napi::Object o = info[0].As<Napi::Object>();
   AfPacketConfig cfg;
   cfg.ifname = OptStr(o, "ifname", "");
   if (cfg.ifname.empty()) throw ArgError(env, "addAfPacketPort(options): ifname is required");
   const std::string name = OptStr(o, "name", cfg.ifname);
-  const uint32_t want = OptU32(o, "port", 0, 0, MSW_MAX_PORTS);
-  Napi::Value w = o.Get("worker");
-  const int worker = w.IsUndefined() ? -1 : int(OptU32(o, "worker", 0, 0, kMaxWorkers - 1));
-  const uint32_t index = sw.ReserveIndex(want);
-  if (!index)
-    throw StatusError(env, Status::Error(want ? EEXIST : ENOSPC,
-                                         "switch " + sw.name() + ": port number " +
-                                             (want ? std::to_string(want) + " is taken" : "table is full")));
-  Status st;
-  std::unique_ptr<AfPacketPort> port = AfPacketPort::Open(index, name, cfg, &st);
-  int ifindex = 0;
-  if (port) {
-    // Joins with the interface's carrier state, then follows it.
-    ifindex = port->ifindex();
-    LinkState ls;
-    if (NetlinkMonitor::Query(ifindex, &ls).ok()) port->SetLinkUp(ls.up);
-    st = sw.AddPort(std::move(port), worker);
-  }
-  if (st.ok()) {
-    st = WatchLink(index, ifindex);
-    if (!st.ok()) sw.RemovePort(index, false);
-  }
-  if (!st.ok()) {
-    sw.ReleaseIndex(index);
-    throw StatusError(env, st);
-  }
+  const uint32_t index = AttachLinuxPort(env, o, [&](uint32_t number, int* ifindex, Status* st) {
+    std::unique_ptr<AfPacketPort> port = AfPacketPort::Open(number, name, cfg, st);
+    if (port) {
+      // Joins with the interface's carrier state, then follows it.
+      *ifindex = port->ifindex();
+      LinkState ls;
+      if (NetlinkMonitor::Query(*ifindex, &ls).ok()) port->SetLinkUp(ls.up);
+    }
+    return std::unique_ptr<Port>(std::move(port));
+  });
   return Napi::Number::New(env, index);
 }
 

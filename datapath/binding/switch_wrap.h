@@ -6,6 +6,7 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +70,14 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   // Switch::RemovePort, so no link report touches a port being destroyed.
   Status WatchLink(uint32_t port, int ifindex);
   void UnwatchLink(uint32_t port);
+  // What every kind of Linux port shares when attached (link_wrap.cc):
+  // reserve the number options 'o' ask for ("port"), open the port with
+  // 'open' (which gives the interface's ifindex), add it on the worker 'o'
+  // names ("worker"), then follow its link.  On failure nothing stays and
+  // a StatusError is thrown.  Returns the port number.
+  using LinuxPortOpener =
+      std::function<std::unique_ptr<Port>(uint32_t index, int* ifindex, Status* st)>;
+  uint32_t AttachLinuxPort(Napi::Env env, const Napi::Object& o, const LinuxPortOpener& open);
   void OnLink(const LinkState& s);  // the monitor's handler
   void EmitLink(const char* type, uint32_t port, const std::string& name, const LinkState& s,
                 const std::string& reason);
