@@ -67,8 +67,10 @@ async function startDaemon(dir: string, controller: string): Promise<{ child: Ch
     }],
   }, null, 1));
   const env = { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_STATEDIR: join(dir, 'state'), MSWITCH_LOG_LEVEL: 'info' };
+  // MSWITCH_BENCH_NODE_FLAGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') profiles the daemon under the bench's load.
+  const nodeFlags = (process.env.MSWITCH_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
   const child = Child.spawn('mswitch', process.execPath,
-    [mswitchBin(), 'start', '--config', file, '--rundir', rundir, '--controller', controller, '--fail-mode', 'secure'], env);
+    [...nodeFlags, mswitchBin(), 'start', '--config', file, '--rundir', rundir, '--controller', controller, '--fail-mode', 'secure'], env);
   await child.waitFor(/"event":"started"/, 20000);
   return { child, socket: join(rundir, 'br0.memif') };
 }
