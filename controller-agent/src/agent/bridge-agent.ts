@@ -64,6 +64,8 @@ export interface BridgeAgentOptions {
 /** Where asynchronous messages go: ControllerManager.sendAsync. */
 export interface AsyncSink {
   sendAsync(m: AsyncMessage, opts?: SendAsyncOptions): void;
+  /** Whether some controller can take a packet-in now (ControllerManager.packetInReady). */
+  packetInReady?(): boolean;
 }
 
 /** ofp_capabilities: FLOW_STATS | TABLE_STATS | PORT_STATS | GROUP_STATS (1.3.5 section 7.3.1). */
@@ -114,7 +116,7 @@ export class BridgeAgent implements BridgeHandler {
     this.failMode = new FailModeController({
       bridge: o.bridge, mode: o.failMode, windowMs: o.failWindowMs ?? 15000, hasControllers: o.hasControllers, flows: this.flows, log: o.log,
     });
-    this.pump = new PacketInPump(o.sw, (m) => this.send(m));
+    this.pump = new PacketInPump(o.sw, (m) => this.send(m), () => this.sink?.packetInReady?.() ?? true);
     this.desc = {
       mfrDesc: 'mswitch project',
       hwDesc: 'mswitch datapath (memif, AF_XDP, AF_PACKET, TAP ports)',

@@ -225,6 +225,23 @@ export class ControllerManager {
     for (const { session } of this.sessions.values()) session.sendAsync(msg, opts);
   }
 
+  /**
+   * False when every session that takes packet-ins has a send backlog: the
+   * packet-in pump then leaves frames in the controller queue (whose
+   * overflow the workers drop and count) rather than read them only for
+   * the sessions to drop.  True with no such session: packet-ins are then
+   * read and counted as no_controller.
+   */
+  packetInReady(): boolean {
+    let takers = 0;
+    for (const { session } of this.sessions.values()) {
+      if (!session.takesPacketIns) continue;
+      if (!session.packetInBacklogged) return true;
+      takers++;
+    }
+    return takers === 0;
+  }
+
   status(): ManagerStatus {
     return {
       bridge: this.bridge,

@@ -31,6 +31,10 @@ import type { AsyncMessage } from './types';
 
 /** Entries taken from the controller queue per read. */
 const READ_BATCH = 256;
+/** Entries read per event-loop turn before yielding to I/O. */
+const TURN_BUDGET = 2048;
+/** While no controller can take packet-ins, how often to look again. */
+const PAUSED_POLL_MS = 1;
 const OFPR_REASONS: Readonly<Record<string, number>> = { no_match: 0, action: 1, invalid_ttl: 2 };
 
 export type PacketInSink = (m: AsyncMessage) => void;
@@ -56,32 +60,64 @@ function toPacketIn(p: ControllerPacket): AsyncMessage {
 
 export class PacketInPump {
   private running = false;
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
   /** Packet-ins handed to the sink since start. */
   sent = 0;
+  /** Times the pump stopped reading because no controller could take more (backpressure). */
+  paused = 0;
 
-  constructor(private readonly sw: Pick<NativeSwitch, 'onControllerQueue' | 'readControllerQueue'>, private readonly sink: PacketInSink) {}
+  /**
+   * 'ready' says whether a controller can take packet-ins now (some
+   * session's send buffer has room); while it says no, frames stay in the
+   * controller queue, whose overflow the workers drop and count.
+   */
+  constructor(private readonly sw: Pick<NativeSwitch, 'onControllerQueue' | 'readControllerQueue'>, private readonly sink: PacketInSink,
+    private readonly ready: () => boolean = () => true) {}
 
   start(): void {
     this.running = true;
     this.sw.onControllerQueue(() => this.drain());
   }
 
-  /** Reads until the queue is empty (which re-arms the wake-up). */
+  /**
+   * Reads at most TURN_BUDGET entries, then yields to the event loop so
+   * the sockets can flush what was written and requests get answered.  A
+   * read that comes back short has emptied the queue and re-armed its
+   * wake-up; any other exit must come back by itself (setImmediate, or a
+   * timer while paused), since the queue will not call.
+   */
   drain(): void {
+    this.cancelLater();
     if (!this.running) return;
-    for (;;) {
-      const batch = this.sw.readControllerQueue(READ_BATCH);
-      for (const p of batch) {
-        this.sink(toPacketIn(p));
-        this.sent++;
+    let budget = TURN_BUDGET;
+    while (budget > 0) {
+      if (!this.ready()) {
+        this.paused++;
+        this.timer = setTimeout(() => this.drain(), PAUSED_POLL_MS);
+        return;
       }
-      if (batch.length < READ_BATCH) return;
+      const want = Math.min(READ_BATCH, budget);
+      const batch = this.sw.readControllerQueue(want);
+      for (const p of batch) this.sink(toPacketIn(p));
+      this.sent += batch.length;
+      budget -= batch.length;
+      if (batch.length < want) return;
     }
+    this.immediate = setImmediate(() => this.drain());
   }
 
   stop(): void {
     this.running = false;
+    this.cancelLater();
     this.sw.onControllerQueue(null);
+  }
+
+  private cancelLater(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
   }
 }
 

@@ -51,6 +51,8 @@ const FLOW_MOD_BATCH = 1024;
 const QUEUE_HIGH = 1024;
 /** Packet-ins are dropped while this many bytes wait in the socket. */
 const ASYNC_SEND_LIMIT = 1 << 20;
+/** Above this many waiting bytes the packet-in pump stops reading for this session (packet-io.ts), well before drops. */
+const PACKET_IN_BACKLOG = ASYNC_SEND_LIMIT / 4;
 
 /** Messages a slave may not send (OpenFlow 1.3.5 section 6.3.5). */
 const SLAVE_FORBIDDEN = new Set<OfMessage['type']>(['OFPT_FLOW_MOD', 'OFPT_GROUP_MOD', 'OFPT_METER_MOD', 'OFPT_PACKET_OUT', 'OFPT_PORT_MOD', 'OFPT_TABLE_MOD']);
@@ -135,6 +137,17 @@ export class Session implements SessionView {
 
   get closed(): boolean {
     return this.state === 'closed';
+  }
+
+  /** Connected, and its version, role and async config take packet-ins of some reason. */
+  get takesPacketIns(): boolean {
+    if (this.state !== 'connected') return false;
+    return this.version === OFP_VERSION_1_0 || this.asyncMasks.packetInMask[this.role === 'OFPCR_ROLE_SLAVE' ? 1 : 0] !== 0;
+  }
+
+  /** True while enough bytes wait in the socket that packet-ins should stay in the controller queue. */
+  get packetInBacklogged(): boolean {
+    return this.socket.writableLength > PACKET_IN_BACKLOG;
   }
 
   /** Sends our HELLO and starts reading; the socket must be connected (TLS: handshake done). */
