@@ -12,7 +12,8 @@
 //   back (pipelined, no waiting between them);
 //   request() sends one message and resolves with its reply (every part of
 //   a multipart reply, a BARRIER_REPLY), or rejects with the OFPT_ERROR the
-//   switch answered with.  Packet-ins are counted, not kept.
+//   switch answered with; roundTrips() times n requests sent one after the
+//   other's reply (BARRIER, ECHO).  Packet-ins are counted, not kept.
 //
 // Design
 //   The switch under test must be the bottleneck, not this process, so the
@@ -115,17 +116,45 @@ export class BenchController {
   request(msg: OfMessage, timeoutMs = 60000): Promise<OfMessage[]> {
     const s = this.socket();
     const xid = msg.xid || this.nextXid();
+    const reply = this.awaitReply(xid, msg.type, timeoutMs);
+    s.write(encodeMessage({ ...msg, xid }));
+    return reply;
+  }
+
+  // Sends 'msg' 'n' times, each copy once the reply to the one before has
+  // come, and returns every round trip in ns: from the write of the
+  // request (encoded beforehand, fresh xids) to the decoded reply, which
+  // must be of type 'replyType'.  What this process adds (decode, a
+  // promise, a timer) is the same for every switch.
+  async roundTrips(msg: OfMessage, replyType: OfMessage['type'], n: number, timeoutMs = 5000): Promise<number[]> {
+    const xids = Array.from({ length: n }, () => this.nextXid());
+    const bytes = xids.map((xid) => encodeMessage({ ...msg, xid }));
+    const s = this.socket();
+    const ns: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const reply = this.awaitReply(xids[i], msg.type, timeoutMs);
+      const t0 = process.hrtime.bigint();
+      s.write(bytes[i]);
+      const parts = await reply;
+      ns.push(Number(process.hrtime.bigint() - t0));
+      if (parts[0]?.type !== replyType) throw new Error(`bench controller: ${msg.type} xid ${xids[i]} answered with ${parts[0]?.type}, not ${replyType}`);
+    }
+    return ns;
+  }
+
+  // The reply to 'xid' (every part of a multipart one); rejects on an
+  // OFPT_ERROR for it, on a closed connection or after 'timeoutMs'.
+  private awaitReply(xid: number, what: string, timeoutMs: number): Promise<OfMessage[]> {
     return new Promise<OfMessage[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(xid);
-        reject(new Error(`bench controller: no reply to ${msg.type} (xid ${xid}) within ${timeoutMs} ms`));
+        reject(new Error(`bench controller: no reply to ${what} (xid ${xid}) within ${timeoutMs} ms`));
       }, Math.max(1, timeoutMs));
       this.pending.set(xid, {
         parts: [],
         resolve: (m) => { clearTimeout(timer); resolve(m); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
-      s.write(encodeMessage({ ...msg, xid }));
     });
   }
 

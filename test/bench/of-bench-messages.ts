@@ -4,16 +4,19 @@
 // What?  flowModAdds(n) encodes n OFPT_FLOW_MOD adds, each an exact UDP
 // 5-tuple from in_port 1 with output:2 (distinct source addresses, so n
 // flows, none overlapping), cut into chunks of many messages for
-// pipelined writes; deleteAll, aggregateAll and barrier are the
-// housekeeping messages; tableMissToController is the priority-0 flow
-// that sends every frame to the controller; udpFrame is the 60-byte
-// frame offered to a switch whose every packet becomes a packet-in.
+// pipelined writes; packetOuts(n) encodes n OFPT_PACKET_OUTs of the
+// 60-byte frame from the controller to port 2; deleteAll, aggregateAll,
+// portStatsAll, barrier and echoRequest are the housekeeping and
+// round-trip messages; tableMissToController is the priority-0 flow that
+// sends every frame to the controller; udpFrame is the 60-byte frame
+// offered to a switch whose every packet becomes a packet-in (and the
+// frame the packet-outs carry).
 //
 // Design.  Everything is encoded before a measurement starts: the
 // benchmark times the switch, not our encoder.
 //
 // Thread-safety: pure functions.
-import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPCML_NO_BUFFER, OFPG_ANY, OFPP_ANY, OFPTT_ALL, encodeMessage } from '../../controller-agent/src/openflow';
+import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPCML_NO_BUFFER, OFPG_ANY, OFPP_ANY, OFPP_CONTROLLER, OFPTT_ALL, encodeMessage } from '../../controller-agent/src/openflow';
 import type { OfMessage } from '../../controller-agent/src/openflow';
 import type { FieldMatch } from '../../ovs-compat/src/flow';
 
@@ -44,16 +47,13 @@ export function exactMatch(i: number): FieldMatch[] {
   ];
 }
 
-// 'n' flow-mod adds, encoded, in chunks of kChunkMessages messages; xids
-// run from 'firstXid'.
-export function flowModAdds(n: number, firstXid: number): Buffer[] {
+// 'n' messages, message 'i' encoded by 'one(i)', in chunks of
+// kChunkMessages messages: what sendAll writes back to back.
+function chunked(n: number, one: (i: number) => Buffer): Buffer[] {
   const chunks: Buffer[] = [];
   let batch: Buffer[] = [];
   for (let i = 0; i < n; i++) {
-    batch.push(encodeMessage(flowMod({
-      xid: firstXid + i, priority: 100, match: exactMatch(i),
-      instructions: { apply: [{ type: 'output', port: OUT_PORT }], clearActions: false },
-    })));
+    batch.push(one(i));
     if (batch.length === kChunkMessages) {
       chunks.push(Buffer.concat(batch));
       batch = [];
@@ -63,10 +63,36 @@ export function flowModAdds(n: number, firstXid: number): Buffer[] {
   return chunks;
 }
 
+// 'n' flow-mod adds, encoded, in chunks of kChunkMessages messages; xids
+// run from 'firstXid'.
+export function flowModAdds(n: number, firstXid: number): Buffer[] {
+  return chunked(n, (i) => encodeMessage(flowMod({
+    xid: firstXid + i, priority: 100, match: exactMatch(i),
+    instructions: { apply: [{ type: 'output', port: OUT_PORT }], clearActions: false },
+  })));
+}
+
+// One OFPT_PACKET_OUT of udpFrame() from the controller (in_port
+// OFPP_CONTROLLER, buffer_id OFP_NO_BUFFER) with actions=output:OUT_PORT.
+export const packetOutToOutPort = (xid: number): Msg => ({
+  version: V, xid, type: 'OFPT_PACKET_OUT', bufferId: OFP_NO_BUFFER, inPort: OFPP_CONTROLLER,
+  actions: [{ type: 'output', port: OUT_PORT }], data: udpFrame(),
+});
+
+// 'n' packetOutToOutPort messages, encoded, in chunks; xids from 'firstXid'.
+export const packetOuts = (n: number, firstXid: number): Buffer[] =>
+  chunked(n, (i) => encodeMessage(packetOutToOutPort(firstXid + i)));
+
 // OFPFC_DELETE of every flow of every table.
 export const deleteAll = (): Msg => flowMod({ command: 'OFPFC_DELETE', table: OFPTT_ALL });
 
 export const barrier = (): Msg => ({ version: V, xid: 0, type: 'OFPT_BARRIER_REQUEST' });
+
+// An OFPT_ECHO_REQUEST with no payload: the switch echoes the xid.
+export const echoRequest = (): Msg => ({ version: V, xid: 0, type: 'OFPT_ECHO_REQUEST', data: Buffer.alloc(0) });
+
+// A PORT_STATS request for every port.
+export const portStatsAll = (): Msg => ({ version: V, xid: 0, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_PORT_STATS', portNo: OFPP_ANY });
 
 // OFPMP_AGGREGATE over every table and flow: its flowCount is what the
 // switch holds.

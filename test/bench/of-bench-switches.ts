@@ -16,7 +16,8 @@
 // Design
 //   A BenchSwitch says what a benchmark needs and no more: the controller
 //   connection, the pid whose CPU time is the switch's, how to offer frames
-//   to port 1 (Offer), and stop().  Offering differs by nature: ours takes
+//   to port 1 (Offer), for ours a client counting what leaves port 2
+//   (readOutPort), and stop().  Offering differs by nature: ours takes
 //   frames from a memif client (mswitch-pkt-gen tx), OVS's dummy port only
 //   from `netdev-dummy/receive` over its unixctl socket, so each side says
 //   what it offered.
@@ -28,7 +29,7 @@ import { join } from 'path';
 
 import { OvsPeer, ovsPeerUnavailable } from '../support/ovs-peer';
 import { BenchController } from './of-bench-controller';
-import { IN_PORT, udpFrame } from './of-bench-messages';
+import { IN_PORT, OUT_PORT, udpFrame } from './of-bench-messages';
 import { Child } from './harness';
 import { mswitchBin, pktGenPath, pktGenSummary, startConnected } from './peers';
 
@@ -38,11 +39,22 @@ export interface Offered {
   seconds: number;         // from the first frame offered to the last
 }
 
+// A client reading the switch's port 2 while it is open.
+export interface OutPortReader {
+  // Stops reading; resolves with the frames the client received.
+  stop(): Promise<number>;
+}
+
 export interface BenchSwitch {
   name: 'mswitch' | 'ovs';
   ctl: BenchController;
   pid: number;
   inPorts: number[];       // the ports offer() sends into
+  outPort: number;         // the port packet-outs and flows send to
+  // Connects a client of ours to 'outPort' that counts what it receives
+  // (ours: mswitch-pkt-gen rx on memif id 1); absent for OVS's dummy port,
+  // whose only count is its own tx_packets.
+  readOutPort?(): Promise<OutPortReader>;
   // Offers frames to 'inPorts' for 'seconds', at 'pps' when given (ours
   // only; OVS takes what its injection path allows).
   offer(seconds: number, pps?: number): Promise<Offered>;
@@ -63,7 +75,7 @@ async function startDaemon(dir: string, controller: string): Promise<{ child: Ch
     api: { listen: 'none' },
     switches: [{
       name: 'br0', logic: 'openflow', workers: 1, flowRestore: false,
-      memif: { abstract: false, autoCreate: false, interfaces: [{ id: 0, port: IN_PORT }, { id: 1, port: 2 }] },
+      memif: { abstract: false, autoCreate: false, interfaces: [{ id: 0, port: IN_PORT }, { id: 1, port: OUT_PORT }] },
     }],
   }, null, 1));
   const env = { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_STATEDIR: join(dir, 'state'), MSWITCH_LOG_LEVEL: 'info' };
@@ -97,6 +109,17 @@ export async function startOurs(dir: string): Promise<BenchSwitch> {
       ctl,
       pid: sw.child.pid,
       inPorts: [IN_PORT],
+      outPort: OUT_PORT,
+      readOutPort: async () => {
+        const rx = await startConnected({ mode: 'rx', socket: sw.socket, id: 1, len: 60 });
+        let got: Promise<number> | undefined;
+        return {
+          stop: () => {
+            got ??= rx.stop('SIGINT').then(() => pktGenSummary(rx).rx?.packets ?? 0);
+            return got;
+          },
+        };
+      },
       offer: async (seconds, pps) => {
         const extra = pps ? ['-R', String(Math.round(pps))] : [];
         const tx = await startConnected({ mode: 'tx', socket: sw.socket, id: 0, len: 60, seconds, extra });
@@ -126,7 +149,7 @@ const kOvsInPorts = [1, 3, 4, 5, 6, 7, 8, 9];
 export async function startOvs(): Promise<BenchSwitch> {
   const why = ovsPeerUnavailable();
   if (why) throw new Error(`peer absent: ${why}`);
-  const peer = await OvsPeer.start({ ports: [...kOvsInPorts, 2].sort((a, b) => a - b) });
+  const peer = await OvsPeer.start({ ports: [...kOvsInPorts, OUT_PORT].sort((a, b) => a - b) });
   // ovs-vswitchd connects to unix: controllers only inside its run directory.
   const sock = join(peer.dir, 'bench-controller.sock');
   let ctl: BenchController | undefined;
@@ -144,6 +167,7 @@ export async function startOvs(): Promise<BenchSwitch> {
       ctl: c,
       pid,
       inPorts: kOvsInPorts,
+      outPort: OUT_PORT,
       offer: async (seconds) => {
         let frames = 0;
         const t0 = process.hrtime.bigint();

@@ -43,11 +43,17 @@ import { cpuSeconds, fmt, fmtSummary, median, printTable, sleep, summarize } fro
 import type { Bench, BenchContext, Sample } from './harness';
 import { OFPP_ANY } from '../../controller-agent/src/openflow';
 import type { OfMessage } from '../../controller-agent/src/openflow';
-import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, tableMissToController } from './of-bench-messages';
+import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, packetOuts, tableMissToController } from './of-bench-messages';
+import { packetOutOnce, roundTripOnce } from './of-bench-packet-out';
+import type { PacketOutResult, RoundTripResult } from './of-bench-packet-out';
 import { startOurs, startOvs } from './of-bench-switches';
 import type { BenchSwitch } from './of-bench-switches';
 
 const SIZES = [10000, 100000];
+const kPacketOuts = 100000;
+const kPacketOutsQuick = 20000;
+const kRoundTrips = 2000;
+const kRoundTripsQuick = 1000;
 
 interface InstallResult { seconds: number; cpu: number }
 interface PacketInResult { pinPerS: number; offeredPerS: number; rxPerS: number; lossInSwitch: number; cpu: number }
@@ -137,11 +143,14 @@ async function packetInOnce(sw: BenchSwitch, seconds: number, pps?: number): Pro
   };
 }
 
-type Case = string;   // "install 10000", "packet-in full", ...
+type Case = string;   // "install 10000", "packet-in full", "packet-out", "barrier", ...
+type Result = InstallResult | PacketInResult | PacketOutResult | RoundTripResult;
 
 async function run(ctx: BenchContext): Promise<void> {
   const rounds = ctx.quick ? 1 : 3;
   const seconds = ctx.quick ? 1.5 : 4;
+  const packetOutN = ctx.quick ? kPacketOutsQuick : kPacketOuts;
+  const trips = ctx.quick ? kRoundTripsQuick : kRoundTrips;
   const switches: BenchSwitch[] = [];
   try {
     switches.push(await startOurs(ctx.tmp));
@@ -151,8 +160,8 @@ async function run(ctx: BenchContext): Promise<void> {
       ctx.log(`  Open vSwitch not measured: ${(e as Error).message.split('\n')[0]}; no ratios`);
     }
     const samples = new Map<string, Sample[]>();            // `${switch} ${case}`
-    const details = new Map<string, (InstallResult | PacketInResult)[]>();
-    const take = async <T extends InstallResult | PacketInResult>(sw: BenchSwitch, kase: Case, fn: () => Promise<T>,
+    const details = new Map<string, Result[]>();
+    const take = async <T extends Result>(sw: BenchSwitch, kase: Case, fn: () => Promise<T>,
       headline: (r: T) => number): Promise<T | undefined> => {
       const key = `${sw.name} ${kase}`;
       try {
@@ -209,17 +218,32 @@ async function run(ctx: BenchContext): Promise<void> {
       if (round % 2) steps.reverse();
       for (const s of steps) await s();
     }
+
+    // Packet-outs and round trips on an empty table, A B / B A.
+    for (const sw of switches) await clearFlows(sw);
+    const outs = packetOuts(packetOutN, 0x200000);
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [...switches].reverse() : switches;
+      for (const sw of order) await take(sw, 'packet-out', () => packetOutOnce(sw, outs, packetOutN), (r) => r.perS);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [...switches].reverse() : switches;
+      for (const kind of ['barrier', 'echo'] as const) {
+        for (const sw of order) await take(sw, kind, () => roundTripOnce(sw, kind, trips), (r) => r.p50Us);
+      }
+    }
     report(ctx, samples, details, rounds, seconds, ovs !== undefined);
+    reportControllerToSwitch(ctx, samples, details, rounds, packetOutN, trips, ovs !== undefined);
   } finally {
     for (const sw of switches) await sw.stop().catch(() => undefined);
   }
 }
 
-function report(ctx: BenchContext, samples: Map<string, Sample[]>, details: Map<string, (InstallResult | PacketInResult)[]>,
+function report(ctx: BenchContext, samples: Map<string, Sample[]>, details: Map<string, Result[]>,
                 rounds: number, seconds: number, withOvs: boolean): void {
   const fastest = ctx.fastestProbe();
   const sum = (key: string) => summarize(samples.get(key) ?? [], fastest);
-  const cpuOf = (key: string): number => median((details.get(key) ?? []).map((d) => d.cpu));
+  const cpuOf = (key: string): number => median(((details.get(key) ?? []) as InstallResult[]).map((d) => d.cpu));
 
   const rows: string[][] = [];
   for (const n of SIZES) {
@@ -273,6 +297,69 @@ function report(ctx: BenchContext, samples: Map<string, Sample[]>, details: Map<
       `${fmt(matched.median / ov.median)} (per switch core ${fmt(perCore('mswitch packet-in matched') / perCore('ovs packet-in'))}); ` +
       'OVS is bounded by its injection path (netdev-dummy/receive), see the offered column');
   }
+}
+
+// The packet-out and round-trip tables, and their ratios mswitch/ovs.
+function reportControllerToSwitch(ctx: BenchContext, samples: Map<string, Sample[]>, details: Map<string, Result[]>,
+                                  rounds: number, n: number, trips: number, withOvs: boolean): void {
+  const fastest = ctx.fastestProbe();
+  const sum = (key: string) => summarize(samples.get(key) ?? [], fastest);
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
+
+  const poRows: string[][] = [];
+  for (const name of ['mswitch', 'ovs']) {
+    const kase = `${name} packet-out`;
+    const s = sum(kase);
+    if (!s.n) continue;
+    const d = (details.get(kase) ?? []) as PacketOutResult[];
+    const m = (f: (r: PacketOutResult) => number): number => median(d.map(f));
+    ctx.recordSummary(kase, 'packet-outs/s', s, 'packet-outs/s');
+    ctx.record(kase, 'seconds', m((r) => r.seconds), 's');
+    ctx.record(kase, 'delivered at barrier', m((r) => r.atBarrier), 'ratio');
+    ctx.record(kase, 'delivered', m((r) => r.delivered), 'ratio');
+    ctx.record(kase, 'received by port 2 client', m((r) => r.clientRx), 'ratio');
+    ctx.record(kase, 'tx dropped', m((r) => r.txDropped), 'frames');
+    ctx.record(kase, 'switch CPU', 100 * m((r) => r.cpu), '% of a core');
+    poRows.push([name, fmtSummary(s, 0), fmt(m((r) => r.seconds), 3), pct(m((r) => r.atBarrier)), pct(m((r) => r.delivered)),
+      pct(m((r) => r.clientRx)), fmt(m((r) => r.txDropped), 0), fmt(100 * m((r) => r.cpu), 0)]);
+  }
+  const po = sum('mswitch packet-out').median / sum('ovs packet-out').median;
+  ctx.record('packet-out', 'mswitch/ovs', po, 'ratio');
+  printTable(`packet-out: ${n.toLocaleString('en')} OFPT_PACKET_OUT (in_port CONTROLLER, no buffer, output:2, 60 B frame) ` +
+    `pipelined, then a barrier; ${rounds} samples per switch (packet-outs/s from first byte to BARRIER_REPLY: median ` +
+    '[min..max]; delivered = port 2 tx_packets delta / N right after the reply and once settled; client = frames a memif ' +
+    'client on port 2 received / N)',
+  ['switch', 'packet-outs/s', 's', 'tx at barrier', 'tx settled', 'client rx', 'tx dropped', 'CPU %'], poRows);
+  if (withOvs) ctx.log(`  packet-out ratio mswitch/ovs: ${fmt(po)}`);
+
+  const rtRows: string[][] = [];
+  const ratios: string[] = [];
+  for (const kind of ['barrier', 'echo']) {
+    for (const name of ['mswitch', 'ovs']) {
+      const kase = `${name} ${kind}`;
+      const s = sum(kase);
+      if (!s.n) continue;
+      const d = (details.get(kase) ?? []) as RoundTripResult[];
+      const m = (f: (r: RoundTripResult) => number): number => median(d.map(f));
+      ctx.recordSummary(kase, 'p50 round trip', s, 'µs');
+      ctx.record(kase, 'p99 round trip', m((r) => r.p99Us), 'µs');
+      ctx.record(kase, 'max round trip', m((r) => r.maxUs), 'µs');
+      ctx.record(kase, 'switch CPU per round trip', m((r) => r.cpuUsPerTrip), 'µs');
+      rtRows.push([kase, fmtSummary(s, 1), fmt(m((r) => r.p99Us), 1), fmt(m((r) => r.maxUs), 0), fmt(m((r) => r.cpuUsPerTrip), 1)]);
+    }
+    // A time, so unlike the rates here a ratio under 1 is mswitch ahead.
+    const p99Of = (key: string): number => median(((details.get(key) ?? []) as RoundTripResult[]).map((r) => r.p99Us));
+    const p50 = sum(`mswitch ${kind}`).median / sum(`ovs ${kind}`).median;
+    const p99 = p99Of(`mswitch ${kind}`) / p99Of(`ovs ${kind}`);
+    ctx.record(kind, 'mswitch/ovs p50', p50, 'ratio');
+    ctx.record(kind, 'mswitch/ovs p99', p99, 'ratio');
+    ratios.push(`${kind} p50 ${fmt(p50)}, p99 ${fmt(p99)}`);
+  }
+  printTable(`round trip on an idle connection: ${trips.toLocaleString('en')} requests, each sent when the previous reply ` +
+    `came; ${rounds} samples per switch (p50 µs: median [min..max] over samples; p99, max: medians; ` +
+    'CPU: switch process time per round trip)',
+  ['switch, request', 'p50 µs', 'p99 µs', 'max µs', 'CPU µs/trip'], rtRows);
+  if (withOvs) ctx.log(`  round-trip time ratios mswitch/ovs (under 1: mswitch faster): ${ratios.join('; ')}`);
   ctx.logLevels();
 }
 
