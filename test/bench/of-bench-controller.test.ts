@@ -2,16 +2,21 @@
 // bench controller's pipelined flow mods are all installed by the time the
 // barrier is answered and the aggregate counts exactly them; a refused
 // flow mod is not lost among the pipelined ones (its OFPT_ERROR is kept);
-// and below the switch's limit every frame offered becomes exactly one
-// packet-in that the controller counts.  Small sizes: these check the
+// below the switch's limit every frame offered becomes exactly one
+// packet-in that the controller counts; every pipelined packet-out leaves
+// port 2 and an erroneous one fails the sample; round trips are timed
+// against their own replies.  Small sizes: these check the
 // benchmark, not the machine's speed.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'fs';
 import { join } from 'path';
 
-import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPG_ANY, OFPP_ANY } from '../../controller-agent/src/openflow';
+import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPG_ANY, OFPP_ANY, encodeMessage } from '../../controller-agent/src/openflow';
 import { killAll, sleep } from './harness';
-import { aggregateAll, barrier, deleteAll, exactMatch, flowCountOf, flowModAdds, tableMissToController, udpFrame } from './of-bench-messages';
+import {
+  aggregateAll, barrier, deleteAll, echoRequest, exactMatch, flowCountOf, flowModAdds, packetOutToOutPort, packetOuts, tableMissToController, udpFrame,
+} from './of-bench-messages';
+import { packetOutOnce, roundTripOnce } from './of-bench-packet-out';
 import { startOurs } from './of-bench-switches';
 import type { BenchSwitch } from './of-bench-switches';
 import { pktGenPath } from './peers';
@@ -69,6 +74,41 @@ describe('openflow-control bench: the bench controller against mswitch', functio
     await sleep(200);
     expect(s.ctl.packetIns.count - c0).to.equal(offered.frames);
     expect(s.ctl.errors).to.have.length(1);   // the one of the test before
+  });
+
+  it('sees every pipelined packet-out leave port 2: tx_packets and the memif client on port 2 count all of them', async () => {
+    const s = sw!;
+    s.ctl.send(deleteAll());
+    await s.ctl.request(barrier());
+    const r = await packetOutOnce(s, packetOuts(3000, 0x200000), 3000);
+    expect(r.delivered).to.equal(1);
+    expect(r.clientRx).to.equal(1);
+    expect(r.atBarrier).to.be.within(0, 1);
+    expect(r.txDropped).to.equal(0);
+  });
+
+  it('fails a packet-out sample when the switch answers one packet-out with an OFPT_ERROR', async () => {
+    const s = sw!;
+    const bad = encodeMessage({ ...packetOutToOutPort(0x4343), bufferId: 77 });   // we buffer nothing: OFPBRC_BUFFER_UNKNOWN
+    const chunks = [...packetOuts(100, 0x200000), bad, ...packetOuts(100, 0x300000)];
+    let failure: Error | undefined;
+    await packetOutOnce(s, chunks, 201).catch((e: Error) => { failure = e; });
+    expect(failure?.message).to.match(/mswitch: 1 error\(s\) for 201 packet-outs, first: OFPT_ERROR type 1 code \d+ for xid 17219$/);
+  });
+
+  it('times each barrier and echo round trip against its own reply', async () => {
+    const s = sw!;
+    for (const kind of ['barrier', 'echo'] as const) {
+      const r = await roundTripOnce(s, kind, 200);
+      expect(r.p50Us).to.be.greaterThan(0);
+      expect(r.p99Us).to.be.at.least(r.p50Us);
+      expect(r.maxUs).to.be.at.least(r.p99Us);
+    }
+    const ns = await s.ctl.roundTrips(barrier(), 'OFPT_BARRIER_REPLY', 50);
+    expect(ns).to.have.length(50);
+    await s.ctl.roundTrips(echoRequest(), 'OFPT_BARRIER_REPLY', 1).then(
+      () => expect.fail('an ECHO_REPLY was taken for a BARRIER_REPLY'),
+      (e: Error) => expect(e.message).to.match(/answered with OFPT_ECHO_REPLY, not OFPT_BARRIER_REPLY/));
   });
 
   it('builds a 60-byte UDP frame with a valid IPv4 header checksum', () => {

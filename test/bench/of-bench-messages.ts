@@ -74,7 +74,7 @@ export function flowModAdds(n: number, firstXid: number): Buffer[] {
 
 // One OFPT_PACKET_OUT of udpFrame() from the controller (in_port
 // OFPP_CONTROLLER, buffer_id OFP_NO_BUFFER) with actions=output:OUT_PORT.
-export const packetOutToOutPort = (xid: number): Msg => ({
+export const packetOutToOutPort = (xid: number): Extract<Msg, { type: 'OFPT_PACKET_OUT' }> => ({
   version: V, xid, type: 'OFPT_PACKET_OUT', bufferId: OFP_NO_BUFFER, inPort: OFPP_CONTROLLER,
   actions: [{ type: 'output', port: OUT_PORT }], data: udpFrame(),
 });
