@@ -43,6 +43,7 @@ export interface ControllerPacket {
   metadata: bigint;
   inPort: number;
   maxLen: number;        // as the logic asked: 0xffff = whole frame
+  tableMiss?: boolean;   // MSW_TO_CONTROLLER_TABLE_MISS: no flow matched (OpenFlow 1.0's implicit miss)
   totalLen: number;      // frame length before truncation (OpenFlow total_len)
   data: Buffer;          // the first min(totalLen, maxLen) bytes (all if maxLen is 0xffff)
 }

@@ -35,6 +35,7 @@ Napi::Object EntryObject(Napi::Env env, const ControllerEntry& e) {
   o.Set("metadata", Napi::BigInt::New(env, e.hdr.metadata));
   o.Set("inPort", e.hdr.in_port);
   o.Set("maxLen", e.hdr.max_len);
+  o.Set("tableMiss", (e.hdr.flags & MSW_TO_CONTROLLER_TABLE_MISS) != 0);
   o.Set("totalLen", e.total_len);
   Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::New(env, e.data_len + e.data2_len);
   std::copy(e.data, e.data + e.data_len, data.Data());

@@ -114,6 +114,7 @@ void EmitPacketIn(ExecContext* ctx, WorkHead* w, uint8_t reason, uint16_t max_le
   h.table_id = ctx->table;
   h.cookie = ctx->cookie;
   h.metadata = w->metadata;
+  h.flags = ctx->pin_flags;
   h.in_port = ctx->pkt->src_port;
   // We never buffer packets, and an unbuffered packet-in carries the
   // whole packet whatever the action's max_len (OpenFlow 1.3 §7.2.5,

@@ -32,6 +32,7 @@ struct ExecContext {
   uint8_t table = 0;          // the table the packet is in (packet-in header)
   uint64_t cookie = 0;        // the cookie of the rule running (packet-in header)
   uint8_t reason = kReasonAction;  // reason of an output:controller here
+  uint16_t pin_flags = 0;     // MSW_TO_CONTROLLER_* of the packet-ins emitted now
   uint32_t queue = 0;         // the last set_queue (recorded; there are no queues)
   uint32_t group_depth = 0;   // groups entered, against loops
   uint32_t table_depth = 0;   // output:table from a packet-out, against loops

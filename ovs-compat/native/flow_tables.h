@@ -97,6 +97,7 @@ struct FlowTables {
   std::unique_ptr<WorkerState[]> workers;  // n_workers + 1
   std::atomic<uint64_t> epoch{1};
   std::atomic<uint64_t> generation{1};  // the EMC's; bumped after each publish
+  std::atomic<bool> miss_to_controller{false};  // table_miss.h; env points here
   std::unique_ptr<GroupTable> groups;
   std::unique_ptr<MeterTable> meters;
   std::unique_ptr<NormalAction> normal;  // null: NORMAL drops

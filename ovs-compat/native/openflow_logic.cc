@@ -51,6 +51,7 @@
 
 #include "flow_tables.h"
 #include "match_text.h"
+#include "table_miss.h"
 
 namespace ofl {
 
@@ -165,6 +166,7 @@ FlowTables* NewFlowTables(const msw_switch_info* sw, uint32_t n_tables, size_t m
   ft->env.meters = ft->meters.get();
   ft->env.normal = ft->normal.get();
   ft->env.ports = &ft->ports;
+  ft->env.miss_to_controller = &ft->miss_to_controller;
   return ft;
 }
 
@@ -244,6 +246,7 @@ bool Query(FlowTables* ft, const std::string& verb, const std::string& line, siz
   else if (verb == "meter_dump") *out = ft->meters->Dump();
   else if (verb == "meter_stats") *out = ft->meters->Stats();
   else if (verb == "meter_features") *out = ft->meters->Features();
+  else if (verb == "table_miss") *out = TableMiss(ft, line, err);
   else return false;
   return true;
 }

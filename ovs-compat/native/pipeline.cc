@@ -16,6 +16,7 @@
 #include "instructions.h"
 #include "meters.h"
 #include "packet_edit.h"
+#include "table_miss.h"
 
 namespace ofl {
 namespace {
@@ -127,7 +128,10 @@ void RunTables(ExecContext* ctx, WorkHead* w, const Rule* const* first = nullptr
     const Rule* rule = first && steps == 0
                            ? *first
                            : env.lookup(env.lookup_ctx, table, GetKey(w), *ctx->pkt);
-    if (!rule) return;  // a miss without table-miss flow drops (§5.4)
+    if (!rule) {  // a miss without table-miss flow drops (§5.4), or not
+      SendTableMiss(ctx, w, table);
+      return;
+    }
     const auto* ins = static_cast<const Instructions*>(rule->actions.get());
     if (!ins) return;
     if (table == 0) first_cookie = rule->cookie;

@@ -10,7 +10,8 @@
 //   and statistics, and this side owns what a matched rule does
 //   (OpenFlow 1.3 §5.1, §5.9-5.10): meter, apply-actions, clear-actions,
 //   write-actions, write-metadata, goto-table; at the end of the pipeline
-//   the action set runs.  A table miss with no table-miss flow drops.
+//   the action set runs.  A table miss with no table-miss flow drops, or,
+//   while the miss mode says so, goes to the controller (table_miss.h).
 //   Outputs go into the msw_result as MULTI outputs (see actions.h for
 //   how modified copies are expressed as variants); a CONTROLLER output is
 //   a variant to MSW_PORT_CONTROLLER headed by a struct msw_to_controller.
@@ -71,6 +72,11 @@ struct PipelineEnv {
   MeterTable* meters = nullptr;
   NormalAction* normal = nullptr;
   const PortState* ports = nullptr;
+  // Optional: while true, a table miss sends a packet-in instead of
+  // dropping (table_miss.h).  Read relaxed by workers, after the EMC
+  // generation they read with acquire (the control thread stores it
+  // before bumping the generation).
+  const std::atomic<bool>* miss_to_controller = nullptr;
   // Optional: outputs dropped because the answer was full (MSW_MAX_OUTPUTS
   // outputs or MSW_SCRATCH_BYTES of variant heads), one count per lost
   // output with its frame's bytes, in the packet's worker slot.

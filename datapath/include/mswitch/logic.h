@@ -141,8 +141,15 @@ struct msw_to_controller {
   uint64_t metadata;
   uint32_t in_port;
   uint16_t max_len;
-  uint16_t reserved; /* 0 */
+  uint16_t flags;    /* MSW_TO_CONTROLLER_*; 0 from logics that set none */
 };
+/*
+ * flags: no flow matched the packet in table_id and the logic's table-miss
+ * mode sends such packets to the controller (OpenFlow 1.0's implicit miss,
+ * reason 0).  A packet-in from a table-miss flow's own action does not set
+ * it.  The agent delivers these to OpenFlow 1.0 controllers only.
+ */
+#define MSW_TO_CONTROLLER_TABLE_MISS 1u
 
 /* A port as `port_changed` reports it. */
 enum msw_port_event { MSW_PORT_ADDED = 1, MSW_PORT_REMOVED = 2, MSW_PORT_LINK = 3 };
