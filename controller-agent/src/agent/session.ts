@@ -101,6 +101,7 @@ export class Session implements SessionView {
   private head = 0;
   private draining = false;
   private paused = false;
+  private corked = false;
   private lastRx = performance.now();
   private echo: { xid: number; sentAt: number } | undefined;
   private echoRttMs: number | undefined;
@@ -413,6 +414,7 @@ export class Session implements SessionView {
   /** Encodes and writes 'msg' (a long multipart reply as REPLY_MORE parts); an encoding failure is our bug: logged, answered with EPERM. */
   private send(msg: OfMessage): void {
     if (this.state === 'closed') return;
+    this.corkForTick();
     try {
       const parts = msg.type === 'OFPT_MULTIPART_REPLY' ? splitReply(msg) : [msg];
       for (const p of parts) this.socket.write(encodeMessage(p));
@@ -428,6 +430,18 @@ export class Session implements SessionView {
 
   private write(msg: OfMessage): void {
     this.socket.write(encodeMessage(msg));
+  }
+
+  // What one synchronous run writes (a batch of packet-ins, a multipart
+  // reply's parts) leaves in one writev at the end of the tick, not a system call each.
+  private corkForTick(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   private writable(): Promise<void> {
