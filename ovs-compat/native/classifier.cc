@@ -181,6 +181,16 @@ void Classifier::LookupBatch(const FlowKey* const* keys, uint32_t n, const Rule*
   }
 }
 
+void Classifier::Index(const std::shared_ptr<Rule>& r) {
+  by_id_[r->id] = r;
+  if (r->idle_timeout || r->hard_timeout) timed_.insert(r->id);
+}
+
+void Classifier::Unindex(const Rule& r) {
+  by_id_.erase(r.id);
+  timed_.erase(r.id);
+}
+
 void Classifier::AttachStats(Rule* r, const std::shared_ptr<RuleStats>& stats) {
   r->stats = stats;
   r->counters = stats->slots();
@@ -253,8 +263,8 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
     AttachStats(r.get(), reset_counts || !old->stats ? std::make_shared<RuleStats>(n_workers_)
                                                      : old->stats);
     std::shared_ptr<const Rule> replaced = old;
-    by_id_.erase(old->id);
-    by_id_[r->id] = r;
+    Unindex(*old);
+    Index(r);
     retired_rules_.push_back(std::move(old));
     old = std::move(r);
     if (i == 0) ShowFirst(g, &m, false);
@@ -262,7 +272,7 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
   }
   r->seq = next_seq_++;
   AttachStats(r.get(), std::make_shared<RuleStats>(n_workers_));
-  by_id_[r->id] = r;
+  Index(r);
   const int32_t priority = r->priority;
   if (InsertSorted(&m.rules, std::move(r)) == 0) ShowFirst(g, &m, fresh);
   g->n_rules++;
@@ -373,8 +383,8 @@ size_t Classifier::Modify(const Selector& sel, const std::function<void(Rule*)>&
     auto r = std::make_shared<Rule>(*list[i]);
     edit(r.get());
     if (!r->stats) AttachStats(r.get(), std::make_shared<RuleStats>(n_workers_));
-    by_id_.erase(list[i]->id);
-    by_id_[r->id] = r;
+    Unindex(*list[i]);
+    Index(r);
     retired_rules_.push_back(std::move(list[i]));
     list[i] = std::move(r);
     n++;
@@ -388,7 +398,7 @@ size_t Classifier::Delete(const Selector& sel, std::vector<std::shared_ptr<const
   ForSelected(sel, [&](MaskGroup& g, RuleList& list, size_t i) {
     if (removed) removed->push_back(list[i]);
     CountPriority(&g, list[i]->priority, -1);
-    by_id_.erase(list[i]->id);
+    Unindex(*list[i]);
     retired_rules_.push_back(std::move(list[i]));
     list.erase(list.begin() + long(i));
     g.n_rules--;
@@ -408,6 +418,7 @@ void Classifier::Clear() {
   }
   groups_.clear();
   by_id_.clear();
+  timed_.clear();
   n_rules_ = 0;
   order_dirty_ = true;
 }
@@ -455,19 +466,6 @@ std::vector<std::shared_ptr<const Rule>> Classifier::Select(const Selector& sel)
       for (const auto& r : mp.second.rules)
         if (Selects(sel, *r)) out.push_back(r);
   }
-  return out;
-}
-
-std::vector<std::shared_ptr<const Rule>> Classifier::Rules() const {
-  std::vector<std::shared_ptr<const Rule>> out;
-  out.reserve(n_rules_);
-  for (const auto& gp : groups_)
-    for (const auto& mp : gp.second->by_match)
-      for (const auto& r : mp.second.rules) out.push_back(r);
-  std::sort(out.begin(), out.end(), [](const std::shared_ptr<const Rule>& a,
-                                       const std::shared_ptr<const Rule>& b) {
-    return Outranks(a.get(), b.get());
-  });
   return out;
 }
 

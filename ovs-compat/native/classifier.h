@@ -56,6 +56,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -209,8 +210,14 @@ class Classifier {
     for (auto it = by_id_.upper_bound(after_id); it != by_id_.end(); ++it)
       if (Selects(sel, *it->second) && !fn(it->second)) return;
   }
-  // Every rule of the control-side state, highest priority first.
-  std::vector<std::shared_ptr<const Rule>> Rules() const;
+  // Calls fn(rule) for every rule with an idle or hard timeout, in id
+  // order: expiry visits these alone, so a table of permanent flows costs
+  // nothing per `events` call whatever its size.
+  template <typename Fn>
+  void ForEachTimed(Fn fn) const {
+    for (uint64_t id : timed_) fn(by_id_.at(id));
+  }
+  size_t timed() const { return timed_.size(); }
   size_t size() const { return n_rules_; }
   size_t subtables() const { return groups_.size(); }
 
@@ -244,6 +251,9 @@ class Classifier {
   template <typename Fn>
   bool ForSelectedIn(MaskGroup* g, MatchIter m, const Selector& sel, Fn fn);
   void AttachStats(Rule* r, const std::shared_ptr<RuleStats>& stats);
+  // by_id_ and timed_ follow every rule that comes and goes through these.
+  void Index(const std::shared_ptr<Rule>& r);
+  void Unindex(const Rule& r);
   // Slot edits (single-writer protocol, see the header comment).
   void ShowFirst(MaskGroup* g, MatchRules* m, bool fresh);
   void Forget(MaskGroup* g, MatchRules* m);
@@ -259,6 +269,7 @@ class Classifier {
   std::vector<std::shared_ptr<Rule>> retired_rules_;
   // Every rule by id (control thread only), for paged dumps.
   std::map<uint64_t, std::shared_ptr<const Rule>> by_id_;
+  std::set<uint64_t> timed_;  // ids of the rules with a timeout
   std::vector<Subtable*> retired_subtables_;
   std::vector<SlotArray*> retired_arrays_;
   std::vector<const Version*> retired_versions_;

@@ -207,8 +207,12 @@ export function fieldByNxmName(nxm: string): MatchField | undefined {
 }
 
 /** All ones in 'bits' bits. */
+// Every width a field or a mask has (0..128 bits), made once: decoding and
+// translating a flow mod asks for a dozen of them.
+const FULL_MASKS: readonly bigint[] = Array.from({ length: 129 }, (_, bits) => (1n << BigInt(bits)) - 1n);
+
 export function fullMask(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  return FULL_MASKS[bits] ?? (1n << BigInt(bits)) - 1n;
 }
 
 /** Print order of a canonical field name (the row order above). */

@@ -135,9 +135,13 @@ function splitTci(m: FieldMatch): FieldMatch[] {
 
 /** Checks the prerequisites of every field of 'match' (section 7.2.3.6: OFPBMC_BAD_PREREQ). */
 export function checkPrerequisites(match: readonly FieldMatch[]): void {
-  const byName = new Map(match.map((m) => [m.field, m]));
+  // Matches are a dozen fields at most: a scan beats building a map per flow mod.
+  const find = (name: string): FieldMatch | undefined => {
+    for (const m of match) if (m.field === name) return m;
+    return undefined;
+  };
   const exact = (name: string): bigint | undefined => {
-    const m = byName.get(name);
+    const m = find(name);
     const f = BY_NAME.get(name);
     return m && f && m.mask === fullMask(f.bits) ? m.value : undefined;
   };
@@ -145,7 +149,7 @@ export function checkPrerequisites(match: readonly FieldMatch[]): void {
     const f = BY_NAME.get(m.field)!;
     for (const p of f.prerequisites) {
       if (p.field === 'vlan_vid_present') {
-        const vid = byName.get('vlan_vid');
+        const vid = find('vlan_vid');
         if (vid && (vid.mask & 0x1000n) && (vid.value & 0x1000n)) continue;
         throw new OpenFlowError('OFPBMC_BAD_PREREQ', `${m.field} needs a VLAN tag matched (vlan_vid with OFPVID_PRESENT)`);
       }

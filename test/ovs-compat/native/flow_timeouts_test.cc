@@ -118,3 +118,25 @@ MSW_TEST(flow_timeouts_emc_never_answers_with_a_stale_rule) {
   Decide(l, &p, 1);
   CHECK_EQ(p.res.port, 5u);
 }
+
+// Expiry walks only the flows that have a timeout: that set must follow
+// every add, replace, modify and delete, or a flow would outlive its
+// timeout (or a permanent one expire).
+MSW_TEST(flow_timeouts_follow_replace_modify_and_delete) {
+  Logic l;
+  l.Ok("add priority=1 in_port=1 apply=output:2\n"                  // P: permanent
+       "add priority=1 in_port=2 idle_timeout=1 apply=output:1\n"   // T: timed
+       "add priority=1 in_port=3 hard_timeout=1 apply=output:1\n"   // M: timed, modified below
+       "add priority=1 in_port=4 hard_timeout=1 apply=output:1");   // D: deleted below
+  l.Ok("add priority=1 in_port=2 apply=output:3\n"                  // T replaced by a permanent flow
+       "add priority=1 in_port=1 hard_timeout=1 apply=output:3\n"   // P replaced by a timed flow
+       "mod table=0 strict priority=1 in_port=3 apply=output:4\n"   // M keeps its hard timeout
+       "del table=0 strict priority=1 in_port=4");
+  const uint64_t later = Now() + 10000 * kMs;
+  CHECK_EQ(EventsAt(l, later), std::string(""));  // no send_flow_rem: silent
+  const std::string left = l.Ok("dump");
+  CHECK_EQ(oflt::CountLines(left, "id="), size_t(1));
+  CHECK_MSG(left.find("in_port=2") != std::string::npos && left.find("output:3") != std::string::npos, left);
+  CHECK_EQ(EventsAt(l, later + 10000 * kMs), std::string(""));
+  CHECK_EQ(oflt::CountLines(l.Ok("dump"), "id="), size_t(1));
+}
