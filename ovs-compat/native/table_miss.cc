@@ -13,13 +13,14 @@ void SendTableMiss(ExecContext* ctx, WorkHead* w, uint32_t table) {
   const std::atomic<bool>* on = ctx->env->miss_to_controller;
   if (!on || !on->load(std::memory_order_relaxed)) return;
   // The packet as the tables before this one left it, named by the table
-  // that missed.  No flow ran here, so the cookie is OpenFlow's "none"
-  // (all ones, as a packet-out's packet-in; 1.0 packet-ins carry no
-  // cookie anyway).  Whole packet: we never buffer (action_exec.cc).
+  // that missed, whole (we never buffer, action_exec.cc).  Cookie 0: Open
+  // vSwitch's packet-in comes from its internal miss rule, whose cookie is
+  // 0 (its NXT_PACKET_IN2 to an OpenFlow 1.0 ovs-ofctl monitor says
+  // cookie=0x0; a standard 1.0 packet-in has no cookie at all).
   const uint8_t table_was = ctx->table;
   const uint64_t cookie_was = ctx->cookie;
   ctx->table = uint8_t(table);
-  ctx->cookie = ~uint64_t{0};
+  ctx->cookie = 0;
   ctx->pin_flags = MSW_TO_CONTROLLER_TABLE_MISS;
   EmitPacketIn(ctx, w, kReasonNoMatch, 0xffff);
   ctx->pin_flags = 0;
