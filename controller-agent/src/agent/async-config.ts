@@ -14,9 +14,18 @@
 // async configuration and no roles: every session gets everything, which
 // is what allowsAsync() answers for a 1.0 session.
 //
+// Implicit table misses (a packet no flow matched, in a table without a
+// table-miss flow) are OpenFlow 1.0's packet-ins only: 1.3 drops them
+// (1.3.5 section 5.4).  Open vSwitch sends them while some connection
+// speaks a version below 1.3, to those connections only (ofproto/connmgr.c
+// update_want_packet_in_on_miss counts every connection, management ones
+// included, whose version is below 1.3; lib/ofp-connection.c lets no
+// 1.3 async config enable OFPR_IMPLICIT_MISS).  wantsImplicitMiss() is that
+// rule; table-miss.ts applies it.
+//
 // Thread-safety: plain data, event-loop only.
 
-import { OFP_VERSION_1_0 } from '../openflow';
+import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow';
 import type { AsyncMessage, SessionRole } from './types';
 
 /** enum ofp_packet_in_reason (1.3.5 section 7.4.1). */
@@ -57,4 +66,13 @@ export function allowsAsync(masks: AsyncMasks, version: number, role: SessionRol
   const mask = pair[role === 'OFPCR_ROLE_SLAVE' ? 1 : 0];
   // A reason beyond the mask's 32 bits cannot be enabled.
   return msg.reason < 32 && ((mask >>> msg.reason) & 1) === 1;
+}
+
+/**
+ * Whether a session of 'version' gets implicit table misses, and so wants
+ * the switch to send them at all (OpenFlow below 1.3; 0 = not negotiated
+ * yet, which gets nothing).
+ */
+export function wantsImplicitMiss(version: number): boolean {
+  return version !== 0 && version < OFP_VERSION_1_3;
 }

@@ -5,8 +5,9 @@
 // FLOW_MOD, GROUP_MOD and METER_MOD to the `openflow` logic (flows.ts),
 // answers multipart requests (stats.ts), runs PACKET_OUT (packet-io.ts),
 // and sends the asynchronous messages: PACKET_IN from the controller
-// queue, FLOW_REMOVED from the logic's `events`, PORT_STATUS from port
-// changes.  It also runs the bridge's fail mode (fail-mode.ts).
+// queue (implicit table misses to OpenFlow 1.0 sessions only, while some
+// are connected: table-miss.ts), FLOW_REMOVED from the logic's `events`,
+// PORT_STATUS from port changes.  It also runs the bridge's fail mode (fail-mode.ts).
 //
 // Design.  One periodic tick (pollMs, 200 ms by default) drives what the
 // logic and the datapath do not push: `events` both expires due flows and
@@ -41,6 +42,7 @@ import { ofErrorOf, toFlowMod, toOxmMatch } from './flow-mods';
 import { groupModLine13, meterModLine13 } from './groups-meters';
 import { PacketInPump, packetOut } from './packet-io';
 import { PortView } from './ports';
+import { ImplicitMissTags, TableMissMode } from './table-miss';
 import { multipartReply, tableCount } from './stats';
 import type { AsyncMessage, BridgeHandler, Message, SendAsyncOptions, SessionView, SwitchInfo } from './types';
 
@@ -103,6 +105,8 @@ export class BridgeAgent implements BridgeHandler {
   readonly datapathId: bigint;
   private readonly failMode: FailModeController;
   private readonly pump: PacketInPump;
+  private readonly missMode: TableMissMode;
+  private readonly missTags = new ImplicitMissTags();
   private readonly desc: Desc;
   private sink: AsyncSink | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -116,7 +120,8 @@ export class BridgeAgent implements BridgeHandler {
     this.failMode = new FailModeController({
       bridge: o.bridge, mode: o.failMode, windowMs: o.failWindowMs ?? 15000, hasControllers: o.hasControllers, flows: this.flows, log: o.log,
     });
-    this.pump = new PacketInPump(o.sw, (m) => this.send(m), () => this.sink?.packetInReady?.() ?? true);
+    this.missMode = new TableMissMode(o.sw, o.log, o.bridge);
+    this.pump = new PacketInPump(this.missTags.reader(o.sw), (m) => this.send(m, this.missTags.options(m)), () => this.sink?.packetInReady?.() ?? true);
     this.desc = {
       mfrDesc: 'mswitch project',
       hwDesc: 'mswitch datapath (memif, AF_XDP, AF_PACKET, TAP ports)',
@@ -172,7 +177,10 @@ export class BridgeAgent implements BridgeHandler {
   /** One poll: expire flows and send their FLOW_REMOVED, then PORT_STATUS for port changes. */
   tick(): void {
     try {
-      if (this.isOpenflow()) this.drainEvents();
+      if (this.isOpenflow()) {
+        this.drainEvents();
+        this.missMode.reconcile();
+      }
       for (const s of this.ports.diff(this.nowNs())) this.send({ type: 'OFPT_PORT_STATUS', reason: s.reason, port: s.port });
     } catch (e) {
       this.o.log.error({ event: 'agent-poll-error', switch: this.o.bridge, err: e }, `${this.o.bridge}: polling the switch: ${(e as Error).message}`);
@@ -226,6 +234,10 @@ export class BridgeAgent implements BridgeHandler {
 
   sessionsChanged(connected: number): void {
     this.failMode.sessionsChanged(connected);
+  }
+
+  tableMissWanted(wanted: boolean): void {
+    this.missMode.set(wanted);
   }
 
   async handle(session: SessionView, msg: Message): Promise<Message[]> {

@@ -7,7 +7,9 @@
 // binds the listeners and the <rundir>/<bridge>.mgmt socket and starts
 // connecting to the targets; stop() closes everything.  sendAsync() offers
 // a PACKET_IN, FLOW_REMOVED or PORT_STATUS to every session, each deciding
-// by its role, async config and packet-in budget.  status() reports each
+// by its role, async config and packet-in budget (an implicit table miss
+// only to sessions below OpenFlow 1.3, whose presence the handler hears
+// of through tableMissWanted: async-config.ts, table-miss.ts).  status() reports each
 // session and target.  reconfigure() changes the targets, listeners and
 // protocols of a running manager (the REST API's set-controller).
 //
@@ -34,6 +36,7 @@ import type { Logger } from '../log';
 import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow';
 import { disconnectReason } from '../metrics/controller-counts';
 import { isPassiveTarget, parseActiveTarget, parsePassiveTarget, TargetError, type ActiveTarget, type PassiveTarget } from './channel-targets';
+import { wantsImplicitMiss } from './async-config';
 import { Connector, type TlsMaterial } from './connector';
 import { Listener } from './listener';
 import { RoleTable } from './roles';
@@ -63,6 +66,7 @@ export class ControllerManager {
   private material: TlsMaterial | undefined;
   private nextId = 1;
   private connectedCount = 0;
+  private missesWanted = false;
   private running = false;
 
   constructor(private readonly opts: ControllerManagerOptions) {
@@ -222,7 +226,10 @@ export class ControllerManager {
   /** Offers 'msg' to every connected session (see SendAsyncOptions for miss_send_len). */
   sendAsync(msg: AsyncMessage, opts: SendAsyncOptions = {}): void {
     if (msg.type === 'OFPT_PACKET_IN' && this.connectedCount === 0) this.opts.counts?.packetIn(msg.reason, 'no_controller');
-    for (const { session } of this.sessions.values()) session.sendAsync(msg, opts);
+    for (const { session } of this.sessions.values()) {
+      if (opts.tableMiss === true && !wantsImplicitMiss(session.version)) continue;
+      session.sendAsync(msg, opts);
+    }
   }
 
   /**
@@ -275,10 +282,23 @@ export class ControllerManager {
     session.start();
   }
 
-  // Tells the handler when the number of connected controller sessions changes.
+  // Tells the handler when the number of connected controller sessions
+  // changes, and when whether some session wants table misses does.
   private recount(): void {
     let n = 0;
-    for (const { session, counts } of this.sessions.values()) if (counts && session.connected) n++;
+    let misses = false;
+    for (const { session, counts } of this.sessions.values()) {
+      if (counts && session.connected) n++;
+      if (session.connected && wantsImplicitMiss(session.version)) misses = true;
+    }
+    if (misses !== this.missesWanted) {
+      this.missesWanted = misses;
+      try {
+        this.handler.tableMissWanted?.(misses);
+      } catch (e) {
+        this.log.error({ err: e }, `bridge handler failed in tableMissWanted(${misses})`);
+      }
+    }
     if (n === this.connectedCount) return;
     this.connectedCount = n;
     try {

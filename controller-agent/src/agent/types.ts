@@ -89,6 +89,12 @@ export interface BridgeHandler {
    * as Open vSwitch's service connections do not.
    */
   sessionsChanged(connected: number): void;
+  /**
+   * Optional: whether some connected session, management ones included,
+   * speaks OpenFlow below 1.3 and so wants implicit table misses as
+   * packet-ins (async-config.ts wantsImplicitMiss) changed to 'wanted'.
+   */
+  tableMissWanted?(wanted: boolean): void;
 }
 
 /** The asynchronous messages a bridge sends to its controllers, without version and xid. */
@@ -104,6 +110,12 @@ export interface SendAsyncOptions {
    * output action).  'totalLen' is kept.  Default false: data as given.
    */
   missSendLen?: boolean;
+  /**
+   * The PACKET_IN is an implicit table miss (no flow matched; the logic
+   * flagged it MSW_TO_CONTROLLER_TABLE_MISS): only sessions below OpenFlow
+   * 1.3 get it (async-config.ts wantsImplicitMiss), then by the usual rules.
+   */
+  tableMiss?: boolean;
 }
 
 export interface TlsFiles {
