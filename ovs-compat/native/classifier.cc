@@ -240,18 +240,23 @@ void Classifier::Forget(MaskGroup* g, MatchRules* m) {
   __atomic_store_n(&a->At(m->slot)[0], kTombstone, __ATOMIC_RELEASE);
 }
 
-std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool reset_counts) {
+std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool reset_counts, bool keep_id) {
   FlowKey masked;
   MaskKey(r->match, r->mask, &masked);
   r->match = masked;
-  std::unique_ptr<MaskGroup>& gp = groups_[r->mask];
-  if (!gp) {
-    gp.reset(new MaskGroup());
-    gp->mask = r->mask;
-    gp->st = new Subtable(r->mask);
-    order_dirty_ = true;
+  // Flows come in runs of one mask (a batch of 5-tuples): the last group
+  // is checked before the mask is hashed.
+  MaskGroup* g = last_group_ && KeyEqual(last_group_->mask, r->mask) ? last_group_ : nullptr;
+  if (!g) {
+    std::unique_ptr<MaskGroup>& gp = groups_[r->mask];
+    if (!gp) {
+      gp.reset(new MaskGroup());
+      gp->mask = r->mask;
+      gp->st = new Subtable(r->mask);
+      order_dirty_ = true;
+    }
+    g = last_group_ = gp.get();
   }
-  MaskGroup* g = gp.get();
   auto emplaced = g->by_match.try_emplace(r->match);
   MatchRules& m = emplaced.first->second;
   const bool fresh = emplaced.second;
@@ -260,6 +265,7 @@ std::shared_ptr<const Rule> Classifier::Insert(std::shared_ptr<Rule> r, bool res
     std::shared_ptr<Rule>& old = m.rules[i];
     if (old->priority != r->priority) continue;
     r->seq = old->seq;
+    if (keep_id) r->id = old->id;
     AttachStats(r.get(), reset_counts || !old->stats ? std::make_shared<RuleStats>(n_workers_)
                                                      : old->stats);
     std::shared_ptr<const Rule> replaced = old;
@@ -417,6 +423,7 @@ void Classifier::Clear() {
     retired_subtables_.push_back(g.st);
   }
   groups_.clear();
+  last_group_ = nullptr;
   by_id_.clear();
   timed_.clear();
   n_rules_ = 0;
@@ -430,6 +437,7 @@ void Classifier::Publish() {
       continue;
     }
     retired_subtables_.push_back(it->second->st);
+    if (it->second.get() == last_group_) last_group_ = nullptr;
     it = groups_.erase(it);
     order_dirty_ = true;
   }

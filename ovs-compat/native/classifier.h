@@ -179,8 +179,10 @@ class Classifier {
   // ---- the control thread ----
   // Adds 'rule' ('match' is masked here).  A rule with an identical match
   // and priority is replaced: the new one takes its place (seq) and, unless
-  // 'reset_counts', its counters.  Returns the replaced rule, or null.
-  std::shared_ptr<const Rule> Insert(std::shared_ptr<Rule> rule, bool reset_counts = false);
+  // 'reset_counts', its counters, and with 'keep_id' its id (the flow
+  // tables' ids outlive a replacing add).  Returns the replaced rule, or null.
+  std::shared_ptr<const Rule> Insert(std::shared_ptr<Rule> rule, bool reset_counts = false,
+                                     bool keep_id = false);
   // The rule with exactly this match (masked here), mask and priority.
   const Rule* FindStrict(const FlowKey& match, const FlowKey& mask, int32_t priority) const;
   // Whether a rule of 'priority' could match a packet (match, mask)
@@ -265,6 +267,7 @@ class Classifier {
   size_t n_rules_ = 0;
   bool order_dirty_ = false;  // a subtable came, went or changed its max priority
   std::unordered_map<FlowKey, std::unique_ptr<MaskGroup>, KeyHasher, KeyEq> groups_;
+  MaskGroup* last_group_ = nullptr;  // the group Insert used last (one of groups_)
   std::atomic<const Version*> current_;
   std::vector<std::shared_ptr<Rule>> retired_rules_;
   // Every rule by id (control thread only), for paged dumps.

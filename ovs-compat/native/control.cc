@@ -87,15 +87,18 @@ std::string Apply(FlowTables* ft, const Line& l, uint64_t now_ns, ModCounts* cou
 int ApplyBatch(FlowTables* ft, const std::string& text, std::string* reply) {
   // Parse every line first: a batch with a bad line changes nothing.
   std::vector<Line> lines;
-  std::istringstream is(text);
   std::string s;
   ParseEnv env;
   env.n_tables = ft->n_tables;
-  for (int n = 1; std::getline(is, s); n++) {
-    if (s.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::istringstream ls(s);
-    std::string verb;
-    ls >> verb;
+  size_t at = 0;
+  for (int n = 1; at < text.size(); n++) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    s.assign(text, at, end - at);
+    at = end + 1;
+    const size_t v0 = s.find_first_not_of(" \t\r");
+    if (v0 == std::string::npos) continue;
+    const std::string verb = s.substr(v0, s.find_first_of(" \t\r", v0) - v0);
     Line l;
     l.number = n;
     std::string err;
