@@ -7,6 +7,9 @@
 // frame no flow matches becomes a no_match PACKET_IN to the 1.0
 // connections only, whole and unbuffered; 1.3 connections never see it;
 // with no 1.0 connection left, a miss drops and reaches no controller.
+// Peers: raw OpenFlow peers of ours (session-rig.ts), a real os-ken
+// learning switch over OpenFlow 1.0 (osken_simple_switch_10.py) and real
+// `ovs-ofctl -O OpenFlow10 monitor`.
 import { expect } from 'chai';
 
 import { startBridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
@@ -19,7 +22,7 @@ import type { Rig } from '../../datapath/switch-rig';
 import { killTracked, spawnTracked } from '../../support/processes';
 import { makeTempRunDir, removeTempDir } from '../../support/tmp-dir';
 import { sleep, waitFor } from '../../support/wait';
-import { installed } from './peers';
+import { freePort, installed, startOsken } from './peers';
 import { captureLog, OfPeer } from './session-rig';
 
 type PacketIn = MessageOf<'OFPT_PACKET_IN'>;
@@ -37,6 +40,21 @@ async function packetInsWithin(peer: OfPeer, ms: number): Promise<PacketIn[]> {
     if (m.type === 'OFPT_PACKET_IN') got.push(m);
   }
 }
+
+// Frames 'c' receives until it has 'n' or 'ms' passed.  Polls without
+// blocking: the agent under test runs on this event loop.
+async function received(c: NativeMemifClient, n: number, ms = 5000): Promise<string[]> {
+  const got: string[] = [];
+  const end = performance.now() + ms;
+  while (got.length < n && performance.now() < end) {
+    const frames = c.recv(1024);
+    if (frames.length === 0) await sleep(5);
+    got.push(...frames.map((f) => f.toString('hex')));
+  }
+  return got;
+}
+
+const colons = (m: Buffer): string => m.toString('hex').replace(/(..)(?!$)/g, '$1:');
 
 const inPortOf = (p: PacketIn): bigint | undefined => p.match.find((f) => f.field === 'in_port')?.value;
 
@@ -129,6 +147,51 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
     expect((await packetInsWithin(b, 1000)).map((p) => p.reason)).to.deep.equal([0]);
     b.end();
     await waitFor(() => mode() === 'table_miss drop', { what: 'miss mode off', timeoutMs: 5000 });
+  });
+
+  it('a real os-ken OpenFlow 1.0 learning switch that installs no table-miss flow learns from misses, then flows carry the traffic', async function () {
+    if (!installed('osken-manager')) this.skip();
+    const port = await freePort();
+    const osken = startOsken(port, ['osken_simple_switch_10.py']);
+    try {
+      await side.reconfigure({
+        controllers: [`tcp:127.0.0.1:${port}`], listeners: [], failMode: 'secure', protocols: [0x01, 0x04], inactivityProbeMs: 5000, failWindowMs: 15000,
+      });
+      await waitFor(() => mode() === 'table_miss controller', { what: 'os-ken connected over OpenFlow 1.0', timeoutMs: 20000 })
+        .catch((e: Error) => { throw new Error(`${e.message}; os-ken: ${osken.tail()}`); });
+      const a = mac(0x0a);
+      const b = mac(0x0b);
+      const p1 = rig.port(0).index;
+      const p2 = rig.port(1).index;
+      const pins = (): string[] => osken.stdoutLines().filter((l) => l.startsWith('packet in '));
+      // A to B, B unknown: a miss, flooded by os-ken's packet-out.
+      const f1 = frame(b, a, 64, 11);
+      sendAll(c1, [f1]);
+      expect(await received(c2, 1)).to.deep.equal([f1.toString('hex')]);
+      // B to A, A learned: a miss, then a flow and a packet-out to A.
+      const f2 = frame(a, b, 64, 12);
+      sendAll(c2, [f2]);
+      expect(await received(c1, 1)).to.deep.equal([f2.toString('hex')]);
+      // A to B again: still a miss (no flow from A's port yet), now B is known.
+      sendAll(c1, [frame(b, a, 64, 13)]);
+      expect(await received(c2, 1)).to.have.length(1);
+      await waitFor(() => (rig.sw.logicControl('dump').match(/^id=/gm) ?? []).length === 2, { what: 'os-ken\'s two flows', timeoutMs: 5000 });
+      const dpid = side.agent.datapathId;
+      // Three packet-ins, each of reason 0 (OFPR_NO_MATCH).
+      expect(pins()).to.deep.equal([
+        `packet in ${dpid} ${colons(a)} ${colons(b)} ${p1} 0`,
+        `packet in ${dpid} ${colons(b)} ${colons(a)} ${p2} 0`,
+        `packet in ${dpid} ${colons(a)} ${colons(b)} ${p1} 0`,
+      ]);
+      // From now on the flows forward without the controller.
+      const burst = [14, 15, 16, 17, 18].map((t) => frame(b, a, 64, t));
+      sendAll(c1, burst);
+      expect(await received(c2, 5)).to.deep.equal(burst.map((x) => x.toString('hex')));
+      await sleep(300);
+      expect(pins()).to.have.length(3);
+    } finally {
+      await killTracked(osken, 'SIGTERM');
+    }
   });
 
   it('real ovs-ofctl -O OpenFlow10 monitor on the management socket gets the miss as Open vSwitch sends it', async function () {
