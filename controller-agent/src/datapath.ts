@@ -53,6 +53,7 @@ export interface ControllerQueueStats {
   bytes: number;         // frame bytes kept in them
   dequeued: number;      // entries readControllerQueue handed over
   dropped: number;       // entries refused because the queue was full ('controller-queue')
+  invalid: number;       // entries dropped as malformed: no msw_to_controller header ('bad-controller-output')
   pending: number;       // entries waiting to be read
   slots: number;         // capacity in slots
   usedSlots: number;

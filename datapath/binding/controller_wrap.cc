@@ -131,6 +131,7 @@ Napi::Value SwitchWrap::ControllerQueueInfo(const Napi::CallbackInfo& info) {
   o.Set("bytes", double(s.bytes));
   o.Set("dequeued", double(s.dequeued));
   o.Set("dropped", double(s.dropped));
+  o.Set("invalid", double(s.invalid));
   o.Set("pending", s.pending);
   o.Set("slots", s.slots);
   o.Set("usedSlots", s.used_slots);

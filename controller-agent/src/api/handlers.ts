@@ -17,7 +17,7 @@ import type { Daemon, RunningSwitch } from '../daemon';
 import { SwitchExistsError } from '../daemon';
 import { logics } from '../datapath';
 import type { LinuxPortSpec } from '../linux-ports';
-import type { FabricMode, MemifInterfaceOptions, PortInfo } from '../datapath';
+import type { ControllerQueueStats, FabricMode, MemifInterfaceOptions, PortInfo } from '../datapath';
 import { DROP_SIDES } from '../metrics/collector';
 import { packageVersion } from '../version';
 import { ApiError } from './errors';
@@ -72,6 +72,13 @@ export function toPort(p: PortInfo): Schemas['Port'] {
       drops,
     },
     drops: p.drops,
+  };
+}
+
+function controllerQueueStats(q: ControllerQueueStats): Schemas['ControllerQueueStats'] {
+  return {
+    enqueued: q.enqueued, bytes: q.bytes, dequeued: q.dequeued, dropped: q.dropped, invalid: q.invalid, pending: q.pending,
+    capacityBytes: q.slots * q.slotBytes, usedBytes: q.usedSlots * q.slotBytes,
   };
 }
 
@@ -277,6 +284,7 @@ export class ApiHandlers extends ControllerHandlers {
         idleSeconds: w.sleepSeconds,
         wakeups: w.wakeups,
       })),
+      controllerQueue: controllerQueueStats(r.sw.controllerQueue()),
     };
   }
 

@@ -501,6 +501,33 @@ export interface components {
             mode: components["schemas"]["FabricMode"];
             logic: components["schemas"]["LogicName"];
             workers: components["schemas"]["WorkerStats"][];
+            controllerQueue: components["schemas"]["ControllerQueueStats"];
+        };
+        /**
+         * @description The switch's controller queue: frames its logic sends to the
+         *     controller (OpenFlow packet-ins) wait here until the agent sends
+         *     them. enqueued = dequeued + pending; a frame the queue had no room
+         *     for is counted in dropped (the agent stops reading while every
+         *     controller's send buffer is backlogged, so a slow controller shows
+         *     here), one without a controller header (a logic bug) in invalid.
+         */
+        ControllerQueueStats: {
+            /** @description Entries the workers put in the queue */
+            enqueued: number;
+            /** @description Frame bytes kept in them (after max_len truncation) */
+            bytes: number;
+            /** @description Entries the agent took out */
+            dequeued: number;
+            /** @description Frames dropped because the queue was full */
+            dropped: number;
+            /** @description Frames dropped for having no controller header */
+            invalid: number;
+            /** @description Entries waiting to be taken */
+            pending: number;
+            /** @description Size of the queue */
+            capacityBytes: number;
+            /** @description Bytes of the queue its entries occupy */
+            usedBytes: number;
         };
         /** @description A flow in ovs-ofctl syntax (priority=10,in_port=1,actions=output:2) */
         FlowText: string;

@@ -39,7 +39,8 @@
 // speed), plus one `mswitch_build_info`; a switch running the
 // openflow logic adds its table and flow families (openflow-families.ts:
 // 5 per table in use, and one per flow-mod command/result and removal
-// reason seen).
+// reason seen) and its controller queue's (controller-queue-families.ts,
+// also for any switch whose queue was used).
 //
 // Counter semantics: native counters only grow while a port exists; a
 // pre-created memif port (addMemifInterface) keeps its counters across
@@ -55,6 +56,7 @@ import { dropReasons } from '../datapath';
 import type { NativeSwitch, PortInfo, WorkerInfo } from '../datapath';
 import { packageVersion } from '../version';
 import { registerControllerFamilies } from './controller-families';
+import { registerControllerQueueFamilies } from './controller-queue-families';
 import { registerOpenflowFamilies } from './openflow-families';
 
 // Where the collector finds the switches.  Called once per scrape; a
@@ -204,6 +206,8 @@ export class MetricsCollector {
     registerOpenflowFamilies(this.registry, () => this.source.switches());
     // Its controller connections (controller-families.ts).
     registerControllerFamilies(this.registry, () => this.source.switches());
+    // Its controller queue (controller-queue-families.ts).
+    registerControllerQueueFamilies(this.registry, () => this.source.switches());
 
     new Gauge({
       name: 'mswitch_build_info',

@@ -148,6 +148,7 @@ ControllerQueueStats ControllerQueue::QueueStats() const {
   s.enqueued = p.tx_packets;
   s.bytes = p.tx_bytes;
   s.dropped = p.drops[kControllerQueue];
+  s.invalid = p.drops[kBadControllerOutput];
   s.dequeued = dequeued_.load(std::memory_order_relaxed);
   s.pending = s.enqueued > s.dequeued ? uint32_t(s.enqueued - s.dequeued) : 0;
   s.slots = n_slots_;

@@ -82,6 +82,7 @@ struct ControllerQueueStats {
   uint64_t bytes = 0;     // frame bytes kept in them
   uint64_t dequeued = 0;  // entries Read handed over
   uint64_t dropped = 0;   // queue full (`controller-queue`)
+  uint64_t invalid = 0;   // a view with no header (`bad-controller-output`)
   uint32_t pending = 0;   // entries published and not yet read
   uint32_t slots = 0;     // capacity
   uint32_t used_slots = 0;
