@@ -21,12 +21,16 @@
 // update_want_packet_in_on_miss counts every connection, management ones
 // included, whose version is below 1.3; lib/ofp-connection.c lets no
 // 1.3 async config enable OFPR_IMPLICIT_MISS).  wantsImplicitMiss() is that
-// rule; table-miss.ts applies it.
+// rule; table-miss.ts applies it.  A table-miss flow's own packet-in
+// (reason no_match in 1.3) is, below 1.3, an action's: OpenFlow 1.0 knows
+// no table-miss flows (lib/ofp-packet.c encodes OFPR_EXPLICIT_MISS as
+// OFPR_ACTION there; a real ovs-vswitchd's 1.0 monitor says "via action").
+// packetInAsSeenBy() makes that translation.
 //
 // Thread-safety: plain data, event-loop only.
 
 import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow';
-import type { AsyncMessage, SessionRole } from './types';
+import type { AsyncMessage, SendAsyncOptions, SessionRole } from './types';
 
 /** enum ofp_packet_in_reason (1.3.5 section 7.4.1). */
 export const OFPR_NO_MATCH = 0;
@@ -75,4 +79,14 @@ export function allowsAsync(masks: AsyncMasks, version: number, role: SessionRol
  */
 export function wantsImplicitMiss(version: number): boolean {
   return version !== 0 && version < OFP_VERSION_1_3;
+}
+
+/**
+ * 'msg' as a session of 'version' should get it: below 1.3 a PACKET_IN of
+ * reason no_match that is not an implicit miss ('opts'.tableMiss) came
+ * from a table-miss flow's action, and says so.
+ */
+export function packetInAsSeenBy(version: number, msg: AsyncMessage, opts: SendAsyncOptions): AsyncMessage {
+  if (msg.type !== 'OFPT_PACKET_IN' || msg.reason !== OFPR_NO_MATCH || opts.tableMiss === true || !wantsImplicitMiss(version)) return msg;
+  return { ...msg, reason: OFPR_ACTION };
 }

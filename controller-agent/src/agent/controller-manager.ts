@@ -36,7 +36,7 @@ import type { Logger } from '../log';
 import { OFP_VERSION_1_0, OFP_VERSION_1_3 } from '../openflow';
 import { disconnectReason } from '../metrics/controller-counts';
 import { isPassiveTarget, parseActiveTarget, parsePassiveTarget, TargetError, type ActiveTarget, type PassiveTarget } from './channel-targets';
-import { wantsImplicitMiss } from './async-config';
+import { packetInAsSeenBy, wantsImplicitMiss } from './async-config';
 import { Connector, type TlsMaterial } from './connector';
 import { Listener } from './listener';
 import { RoleTable } from './roles';
@@ -228,7 +228,7 @@ export class ControllerManager {
     if (msg.type === 'OFPT_PACKET_IN' && this.connectedCount === 0) this.opts.counts?.packetIn(msg.reason, 'no_controller');
     for (const { session } of this.sessions.values()) {
       if (opts.tableMiss === true && !wantsImplicitMiss(session.version)) continue;
-      session.sendAsync(msg, opts);
+      session.sendAsync(packetInAsSeenBy(session.version, msg, opts), opts);
     }
   }
 

@@ -194,6 +194,18 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
     }
   });
 
+  it('a table-miss flow decides instead of the mode; its packet-in says no_match to 1.3 and action to 1.0, as OVS\'s', async () => {
+    const of10 = await controller(0x01);
+    const of13 = await controller(0x04);
+    await waitFor(() => mode() === 'table_miss controller', { what: 'miss mode on', timeoutMs: 5000 });
+    rig.sw.logicControl('add priority=0 apply=output:controller');
+    const f = frame(mac(0x22), mac(0x11), 64, 6);
+    sendAll(c1, [f]);
+    const [to10, to13] = await Promise.all([packetInsWithin(of10, 1000), packetInsWithin(of13, 1000)]);
+    expect(to10.map((p) => [p.reason, p.data.toString('hex')])).to.deep.equal([[1, f.toString('hex')]]);
+    expect(to13.map((p) => [p.reason, p.data.toString('hex')])).to.deep.equal([[0, f.toString('hex')]]);
+  });
+
   it('real ovs-ofctl -O OpenFlow10 monitor on the management socket gets the miss as Open vSwitch sends it', async function () {
     if (!installed('ovs-ofctl')) this.skip();
     const mon = spawnTracked('ovs-ofctl', ['-O', 'OpenFlow10', 'monitor', `unix:${side.manager.mgmtPath}`, '65534'],
