@@ -138,11 +138,14 @@ std::string Render(const Run& run, bool with_steps) {
     skip = sizeof h;
     const size_t total = f.size() - skip;
     const size_t n = h.max_len == 0xffff ? total : std::min<size_t>(total, h.max_len);
-    char line[200];
+    char line[220];
+    // table_miss=1: an implicit miss (table_miss.h), which the agent sends
+    // to OpenFlow 1.0 controllers only.
     std::snprintf(line, sizeof line,
                   "packet_in reason=%s table=%u cookie=0x%" PRIx64 " in_port=%u metadata=0x%" PRIx64
-                  " total_len=%zu hex=",
-                  ReasonName(h.reason), h.table_id, h.cookie, h.in_port, h.metadata, total);
+                  " total_len=%zu%s hex=",
+                  ReasonName(h.reason), h.table_id, h.cookie, h.in_port, h.metadata, total,
+                  (h.flags & MSW_TO_CONTROLLER_TABLE_MISS) ? " table_miss=1" : "");
     out += line + Hex(f.data() + skip, n) + "\n";
     shown++;
   }

@@ -194,13 +194,19 @@ MSW_TEST(table_miss_trace_reports_the_packet_in_and_bad_lines_are_refused) {
   const std::string t = l.Ok(cmd);
   CHECK_MSG(t.find("table=2 miss\n") != std::string::npos, t);
   CHECK_MSG(t.find("packet_in reason=no_match table=2 cookie=0x0 in_port=3 "
-                   "metadata=0x0 total_len=64 hex=" + Hex(f) + "\n") != std::string::npos,
+                   "metadata=0x0 total_len=64 table_miss=1 hex=" + Hex(f) + "\n") != std::string::npos,
             t);
   // packet_out's output:table misses the same way.
   const std::string po = l.Ok("packet_out in_port=5 actions=output:table hex=" + Hex(f));
-  CHECK_MSG(po.find("packet_in reason=no_match table=0 cookie=0x0 in_port=5 ") !=
-                std::string::npos,
+  CHECK_MSG(po.find("packet_in reason=no_match table=0 cookie=0x0 in_port=5 metadata=0x0 "
+                    "total_len=64 table_miss=1 hex=") != std::string::npos,
             po);
+  // A table-miss flow's packet-in is no implicit miss.
+  l.Ok("add table=2 priority=0 apply=output:controller");
+  const std::string flowed = l.Ok(cmd);
+  CHECK_MSG(flowed.find("packet_in reason=no_match table=2 cookie=0x0 in_port=3 metadata=0x0 "
+                        "total_len=64 hex=") != std::string::npos,
+            flowed);
   std::string r;
   CHECK_EQ(l.Run("table_miss maybe", &r), EINVAL);
   CHECK_MSG(r.find("line 1: bad_request.bad_type") == 0, r);
