@@ -76,14 +76,21 @@ export function formatIpv6(v: bigint): string {
   return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
 }
 
+// Both formatters run once per address of every flow mod translated:
+// the value is taken to a Number once (both fit in 53 bits) and cut there.
 export function formatIpv4(v: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 0xffn)).join('.');
+  const n = Number(BigInt.asUintN(32, v));
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function formatMac(v: bigint): string {
-  const b: string[] = [];
-  for (let s = 40n; s >= 0n; s -= 8n) b.push(((v >> s) & 0xffn).toString(16).padStart(2, '0'));
-  return b.join(':');
+  const n = Number(BigInt.asUintN(48, v));
+  const hi = Math.floor(n / 0x1000000);
+  const lo = n % 0x1000000;
+  return `${HEX_BYTE[(hi >>> 16) & 255]}:${HEX_BYTE[(hi >>> 8) & 255]}:${HEX_BYTE[hi & 255]}:` +
+    `${HEX_BYTE[(lo >>> 16) & 255]}:${HEX_BYTE[(lo >>> 8) & 255]}:${HEX_BYTE[lo & 255]}`;
 }
 
 /** The prefix length of 'mask' if it is a CIDR mask of 'bits' bits, else -1. */

@@ -28,6 +28,7 @@ import {
   OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NORMAL, OFPP_TABLE,
 } from './flow';
 import { fieldByName, fullMask } from './match-fields';
+import type { MatchField } from './match-fields';
 
 /** A flow the native form cannot express; 'token' is the ovs-ofctl text at fault. */
 export class NativeTranslationError extends Error {
@@ -66,8 +67,7 @@ const NATIVE_NAME: Readonly<Record<string, string>> = { nw_ttl: 'ip_ttl' };
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** The native text of 'value' (or of a mask) of model field 'name'. */
-function nativeValue(name: string, value: bigint, isMask: boolean): string {
-  const f = fieldByName(name);
+function nativeValue(name: string, value: bigint, isMask: boolean, f = fieldByName(name)): string {
   switch (f.format) {
     case 'mac': return formatMac(value);
     case 'ipv4': return formatIpv4(value);
@@ -78,10 +78,10 @@ function nativeValue(name: string, value: bigint, isMask: boolean): string {
   }
 }
 
-function token(name: string, value: bigint, mask: bigint, bits: number): string {
-  const exact = mask === fullMask(bits);
-  const v = nativeValue(name, value, false);
-  return exact ? `${NATIVE_NAME[name] ?? name}=${v}` : `${NATIVE_NAME[name] ?? name}=${v}/${nativeValue(name, mask, true)}`;
+function token(name: string, value: bigint, mask: bigint, f: MatchField): string {
+  const exact = mask === fullMask(f.bits);
+  const v = nativeValue(name, value, false, f);
+  return exact ? `${NATIVE_NAME[name] ?? name}=${v}` : `${NATIVE_NAME[name] ?? name}=${v}/${nativeValue(name, mask, true, f)}`;
 }
 
 /**
@@ -113,7 +113,7 @@ export function matchTokens(match: readonly FieldMatch[]): string[] {
     // The native match parser takes numbers only: a reserved in_port
     // (in_port=LOCAL) goes as its OpenFlow number, 0xfffffffe.
     else if (m.field === 'in_port') out.push(`in_port=${Number(m.value)}`);
-    else out.push(token(m.field, m.value, m.mask, fieldByName(m.field).bits));
+    else out.push(token(m.field, m.value, m.mask, fieldByName(m.field)));
   }
   return out;
 }
