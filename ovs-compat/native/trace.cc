@@ -115,8 +115,12 @@ std::string Render(const Run& run, bool with_steps) {
   for (uint32_t k = 0; k < res.n_outputs && k < MSW_MAX_OUTPUTS; k++) {
     const msw_output& o = res.outputs[k];
     // The fabric never sends a frame back out of its input port unless the
-    // output asked for it (OpenFlow's IN_PORT): neither does a trace.
-    if (o.port == run.pkt.src_port && !(o.flags & MSW_OUT_ALLOW_IN_PORT)) continue;
+    // output asked for it (OpenFlow's IN_PORT): neither does a trace.  A
+    // packet-out from the controller (src_port MSW_PORT_CONTROLLER) may
+    // still send packet-ins: the controller is no switch port.
+    if (o.port == run.pkt.src_port && o.port != MSW_PORT_CONTROLLER &&
+        !(o.flags & MSW_OUT_ALLOW_IN_PORT))
+      continue;
     std::vector<uint8_t> f;
     size_t skip = 0;  // the controller header, not part of the frame
     if (o.flags & MSW_OUT_VARIANT) {

@@ -42,7 +42,7 @@ import { ofErrorOf, toFlowMod, toOxmMatch } from './flow-mods';
 import { groupModLine13, meterModLine13 } from './groups-meters';
 import { PacketInPump, packetOut } from './packet-io';
 import { PortView } from './ports';
-import { ImplicitMissTags, TableMissMode } from './table-miss';
+import { ImplicitMissTags, packetOutTagged, TableMissMode } from './table-miss';
 import { multipartReply, tableCount } from './stats';
 import type { AsyncMessage, BridgeHandler, Message, SendAsyncOptions, SessionView, SwitchInfo } from './types';
 
@@ -318,7 +318,7 @@ export class BridgeAgent implements BridgeHandler {
       case 'OFPT_GROUP_MOD': return this.applyLine(groupModLine13(msg));
       case 'OFPT_METER_MOD': return this.applyLine(meterModLine13(msg));
       case 'OFPT_PACKET_OUT':
-        for (const pi of packetOut(this.o.sw, msg)) this.send(pi);
+        for (const { msg: pi, opts } of packetOutTagged(this.o.sw, (sw) => packetOut(sw, msg))) this.send(pi, opts);
         return [];
       case 'OFPT_MULTIPART_REQUEST':
         return [multipartReply({

@@ -10,11 +10,17 @@
 // packet-in pump: it remembers which controller-queue entries the logic
 // flagged MSW_TO_CONTROLLER_TABLE_MISS, and options() gives their PACKET_IN
 // the SendAsyncOptions that route it (ControllerManager.sendAsync sends it
-// to 1.0 sessions only).
+// to 1.0 sessions only).  packetOutTagged() does the same for the
+// packet-ins of a PACKET_OUT whose output:TABLE misses, from the
+// `table_miss=1` of their lines in the logic's packet_out reply.
 //
 // Design.  The pump (packet-io.ts) builds each PACKET_IN from one entry
 // and hands the entry's data Buffer on as the message's data, so the tag
 // is the Buffer's identity, kept in a WeakSet (no bookkeeping to expire).
+// packetOut (packet-io.ts) returns the packet_in lines of its one
+// packet_out call in reply order, so the reply, seen on its way, tags them
+// by position; if the counts ever disagree, nothing is tagged (a miss then
+// goes to every session, never silently nowhere).
 // A logic swapped in later starts in drop mode, so while the mode is
 // wanted reconcile() (the bridge's tick) says it again; the logic treats a
 // repeat of its current mode as a no-op.  Unbuffered packet-ins carry the
@@ -28,6 +34,28 @@ import type { Logger } from '../log';
 import type { AsyncMessage, SendAsyncOptions } from './types';
 
 type QueueReader = Pick<NativeSwitch, 'onControllerQueue' | 'readControllerQueue'>;
+type PacketOutSwitch = Pick<NativeSwitch, 'logicControl' | 'sendFrames' | 'ports'>;
+
+/**
+ * Runs 'run' (a packet-io.ts packetOut on the switch it is given) on 'sw'
+ * and pairs each packet-in it returns with the options that route it.
+ */
+export function packetOutTagged(sw: PacketOutSwitch, run: (sw: PacketOutSwitch) => AsyncMessage[]): { msg: AsyncMessage; opts: SendAsyncOptions }[] {
+  const replies: string[] = [];
+  const seen: PacketOutSwitch = {
+    logicControl: (command) => {
+      const reply = sw.logicControl(command);
+      replies.push(reply);
+      return reply;
+    },
+    sendFrames: (frames) => sw.sendFrames(frames),
+    ports: () => sw.ports(),
+  };
+  const pins = run(seen);
+  const lines = replies.join('\n').split('\n').filter((l) => /^packet_in\s/.test(l.trim()));
+  const tagged = lines.length === pins.length;
+  return pins.map((msg, i) => ({ msg, opts: tagged && /\stable_miss=1(\s|$)/.test(lines[i]) ? { tableMiss: true } : {} }));
+}
 
 export class ImplicitMissTags {
   private readonly misses = new WeakSet<Buffer>();

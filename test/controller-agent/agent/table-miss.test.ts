@@ -16,6 +16,7 @@ import { startBridgeOpenflow } from '../../../controller-agent/src/agent/bridge-
 import type { BridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
 import type { NativeMemifClient } from '../../../controller-agent/src/datapath';
 import { OFP_NO_BUFFER } from '../../../controller-agent/src/openflow';
+import { OFPP_CONTROLLER, OFPP_TABLE } from '../../../ovs-compat/src';
 import type { MessageOf, OfMessage } from '../../../controller-agent/src/openflow';
 import { frame, mac, makeRig, sendAll } from '../../datapath/switch-rig';
 import type { Rig } from '../../datapath/switch-rig';
@@ -67,15 +68,17 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
   let c2: NativeMemifClient;
   const peers: OfPeer[] = [];
   const mode = (): string => rig.sw.logicControl('table_miss');
+  let logged: ReturnType<typeof captureLog>;
 
   beforeEach(async () => {
     rig = await makeRig({ logic: 'openflow' });
     c1 = await rig.connect(0);
     c2 = await rig.connect(1);
     rundir = makeTempRunDir();
+    logged = captureLog();
     side = await startBridgeOpenflow('br0', rig.sw, {
       controllers: [], listeners: ['ptcp:0:127.0.0.1'], failMode: 'secure', protocols: [0x01, 0x04], inactivityProbeMs: 5000, failWindowMs: 15000,
-    }, rundir, captureLog().log);
+    }, rundir, logged.log);
   });
 
   afterEach(async () => {
@@ -192,6 +195,17 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
     } finally {
       await killTracked(osken, 'SIGTERM');
     }
+  });
+
+  it('a PACKET_OUT whose output:TABLE misses sends its packet-in to the 1.0 controller only', async () => {
+    const of10 = await controller(0x01);
+    const of13 = await controller(0x04);
+    await waitFor(() => mode() === 'table_miss controller', { what: 'miss mode on', timeoutMs: 5000 });
+    const f = frame(mac(0x22), mac(0x11), 64, 7);
+    of13.send({ version: 4, xid: 5, type: 'OFPT_PACKET_OUT', bufferId: OFP_NO_BUFFER, inPort: OFPP_CONTROLLER, actions: [{ type: 'output', port: OFPP_TABLE }], data: f });
+    const [to10, to13] = await Promise.all([packetInsWithin(of10, 1000), packetInsWithin(of13, 1000)]);
+    expect(to13).to.deep.equal([], JSON.stringify(logged.records.filter((r) => r.level as number >= 40)));
+    expect(to10.map((p) => [p.reason, p.data.toString('hex')])).to.deep.equal([[0, f.toString('hex')]], JSON.stringify(logged.records.filter((r) => r.level as number >= 40)));
   });
 
   it('a table-miss flow decides instead of the mode; its packet-in says no_match to 1.3 and action to 1.0, as OVS\'s', async () => {

@@ -201,6 +201,11 @@ MSW_TEST(table_miss_trace_reports_the_packet_in_and_bad_lines_are_refused) {
   CHECK_MSG(po.find("packet_in reason=no_match table=0 cookie=0x0 in_port=5 metadata=0x0 "
                     "total_len=64 table_miss=1 hex=") != std::string::npos,
             po);
+  // From the controller itself too (the controller is no port to skip).
+  const std::string from_ctl = l.Ok("packet_out in_port=controller actions=output:table hex=" + Hex(f));
+  CHECK_MSG(from_ctl.find("packet_in reason=no_match table=0 cookie=0x0 in_port=4294967294 "
+                          "metadata=0x0 total_len=64 table_miss=1 hex=") != std::string::npos,
+            from_ctl);
   // A table-miss flow's packet-in is no implicit miss.
   l.Ok("add table=2 priority=0 apply=output:controller");
   const std::string flowed = l.Ok(cmd);
