@@ -27,6 +27,7 @@ const SET_FIELD_ERRORS = {
   badLen: 'OFPBAC_BAD_SET_LEN',
   badMask: 'OFPBAC_BAD_SET_ARGUMENT',
   badValue: 'OFPBAC_BAD_SET_ARGUMENT',
+  masked: 'OFPBAC_BAD_SET_ARGUMENT',
 };
 
 // Fixed lengths of section 7.2.5's structs (SET_FIELD and EXPERIMENTER vary).
@@ -80,7 +81,6 @@ function decodeAction13(list: Reader): Action {
     case OFPAT_13.OFPAT_SET_FIELD: {
       // 7.2.5: one OXM TLV without a mask, padded to 8 bytes.
       const m = decodeOxm(r, SET_FIELD_ERRORS);
-      if (m.hasMask) throw new OpenFlowError('OFPBAC_BAD_SET_ARGUMENT', `set_field ${m.field} carries a mask`);
       if (!oxmField(m.field)!.settable) throw new OpenFlowError('OFPBAC_BAD_SET_TYPE', `${m.field} cannot be set`);
       if (r.remaining >= 8) throw new OpenFlowError('OFPBAC_BAD_SET_LEN', `set_field ${m.field} has ${r.remaining} bytes after its OXM`);
       return { type: 'set_field', field: m.field, value: m.value };

@@ -42,7 +42,9 @@ export function decodeMessage(bytes: Buffer): OfMessage {
     if (!isSupportedVersion(h.version)) throw new OpenFlowError('OFPBRC_BAD_VERSION', `version 0x${h.version.toString(16)} is not 1.0 or 1.3`);
     const body = decodeBody(r, h.version, h.type);
     if (r.remaining !== 0) throw new OpenFlowError('OFPBRC_BAD_LEN', `${body.type} has ${r.remaining} trailing bytes`);
-    return { version: h.version, xid: h.xid, ...body } as OfMessage;
+    // The body is ours alone: it takes the header's fields rather than
+    // being copied into a new object (a copy per message under a burst).
+    return Object.assign(body, { version: h.version, xid: h.xid }) as OfMessage;
   } catch (e) {
     if (e instanceof OpenFlowError && bytes.length >= OFP_HEADER_LEN) {
       e.xid = bytes.readUInt32BE(4);

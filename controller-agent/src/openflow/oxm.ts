@@ -83,6 +83,8 @@ export interface OxmErrors {
   badLen: string;
   badMask: string;
   badValue: string;
+  /** Raised by a well-formed mask where none may be (set_field), after the mask's own checks. */
+  masked?: string;
 }
 
 const MATCH_ERRORS: OxmErrors = {
@@ -92,8 +94,13 @@ const MATCH_ERRORS: OxmErrors = {
   badValue: 'OFPBMC_BAD_VALUE',
 };
 
-/** One OXM TLV from 'r'; 'errors' says which error each fault raises (match or set-field). */
-export function decodeOxm(r: Reader, errors: OxmErrors = MATCH_ERRORS): FieldMatch & { hasMask: boolean } {
+/**
+ * One OXM TLV from 'r'; 'errors' says which error each fault raises (match
+ * or set-field).  Every FLOW_MOD carries a dozen of these: the value and
+ * mask are read in place, and the messages of errors are built only when
+ * one is thrown.
+ */
+export function decodeOxm(r: Reader, errors: OxmErrors = MATCH_ERRORS): FieldMatch {
   const header = r.u32('oxm header');
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
@@ -101,19 +108,20 @@ export function decodeOxm(r: Reader, errors: OxmErrors = MATCH_ERRORS): FieldMat
   // 7.2.3.2: a class/field the switch does not know is OFPBMC_BAD_FIELD.
   if (!f) throw new OpenFlowError(errors.badField, `unknown OXM class 0x${(header >>> 16).toString(16)} field ${(header >>> 9) & 0x7f}`);
   if (len !== f.bytes * (hasMask ? 2 : 1)) throw new OpenFlowError(errors.badLen, `OXM ${f.name} has length ${len}, expected ${f.bytes * (hasMask ? 2 : 1)}`);
-  const body = r.sub(len, `OXM ${f.name}`, errors.badLen);
-  const value = body.uint(f.bytes);
+  if (len > r.remaining) throw new OpenFlowError(errors.badLen, `OXM ${f.name} needs ${len} bytes, ${r.remaining} left`);
+  const value = r.uint(f.bytes);
   const full = fullMask(f.bits);
   // 7.2.3.8: values outside the field's width (a VLAN PCP of 9) are OFPBMC_BAD_VALUE.
   if (value > full) throw new OpenFlowError(errors.badValue, `OXM ${f.name} value 0x${value.toString(16)} wider than ${f.bits} bits`);
-  if (!hasMask) return { field: f.name, value, mask: full, hasMask };
+  if (!hasMask) return { field: f.name, value, mask: full };
   // 7.2.3.5: only maskable fields take a mask (OFPBMC_BAD_MASK).
   if (!f.maskable) throw new OpenFlowError(errors.badMask, `OXM ${f.name} is not maskable`);
-  const mask = body.uint(f.bytes);
+  const mask = r.uint(f.bytes);
   if (mask > full) throw new OpenFlowError(errors.badMask, `OXM ${f.name} mask 0x${mask.toString(16)} wider than ${f.bits} bits`);
   // 7.2.3.5: a 1-bit in the value where the mask has a 0 is OFPBMC_BAD_WILDCARDS.
   if ((value & ~mask) !== 0n) throw new OpenFlowError('OFPBMC_BAD_WILDCARDS', `OXM ${f.name} value 0x${value.toString(16)} has bits outside mask 0x${mask.toString(16)}`);
-  return { field: f.name, value, mask, hasMask };
+  if (errors.masked !== undefined) throw new OpenFlowError(errors.masked, `OXM ${f.name} carries a mask`);
+  return { field: f.name, value, mask };
 }
 
 /** One OXM TLV; an all-ones 'mask' is written without a mask. */
@@ -171,13 +179,11 @@ export function checkPrerequisites(match: readonly FieldMatch[]): void {
 /** The OXM TLVs of a match body (no ofp_match header), checked as a whole. */
 export function decodeOxmList(r: Reader): FieldMatch[] {
   const out: FieldMatch[] = [];
-  const seen = new Set<string>();
   while (r.remaining > 0) {
     const m = decodeOxm(r);
     // 7.2.3.6: a field may appear once (OFPBMC_DUP_FIELD).
-    if (seen.has(m.field)) throw new OpenFlowError('OFPBMC_DUP_FIELD', `OXM ${m.field} appears twice`);
-    seen.add(m.field);
-    out.push({ field: m.field, value: m.value, mask: m.mask });
+    for (const x of out) if (x.field === m.field) throw new OpenFlowError('OFPBMC_DUP_FIELD', `OXM ${m.field} appears twice`);
+    out.push(m);
   }
   checkPrerequisites(out);
   return out;
