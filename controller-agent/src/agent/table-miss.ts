@@ -20,7 +20,9 @@
 // packetOut (packet-io.ts) returns the packet_in lines of its one
 // packet_out call in reply order, so the reply, seen on its way, tags them
 // by position; if the counts ever disagree, nothing is tagged (a miss then
-// goes to every session, never silently nowhere).
+// goes to every session, never silently nowhere).  Both are stand-ins
+// for packet-io.ts carrying the flag onto its messages itself (its
+// toPacketIn and parsePacketOutReply drop it today).
 // A logic swapped in later starts in drop mode, so while the mode is
 // wanted reconcile() (the bridge's tick) says it again; the logic treats a
 // repeat of its current mode as a no-op.  Unbuffered packet-ins carry the

@@ -14,6 +14,8 @@ import { expect } from 'chai';
 
 import { startBridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
 import type { BridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
+import { packetOutTagged } from '../../../controller-agent/src/agent/table-miss';
+import type { AsyncMessage } from '../../../controller-agent/src/agent/types';
 import type { NativeMemifClient } from '../../../controller-agent/src/datapath';
 import { OFP_NO_BUFFER } from '../../../controller-agent/src/openflow';
 import { OFPP_CONTROLLER, OFPP_TABLE } from '../../../ovs-compat/src';
@@ -237,5 +239,33 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
       await killTracked(mon, 'SIGTERM');
     }
     await waitFor(() => mode() === 'table_miss drop', { what: 'miss mode off after the monitor left', timeoutMs: 5000 });
+  });
+});
+
+describe('agent: packetOutTagged (table-miss.ts)', () => {
+  const pin = (n: number): AsyncMessage => ({
+    type: 'OFPT_PACKET_IN', bufferId: OFP_NO_BUFFER, totalLen: 14, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(14, n),
+  });
+  const sw = (reply: string): Parameters<typeof packetOutTagged>[0] => ({
+    logicControl: () => reply, sendFrames: () => 0, ports: () => [],
+  });
+  const reply = ['table=0 miss', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 table_miss=1 hex=00',
+    'output port=2 hex=00', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 hex=00'].join('\n');
+
+  it('tags the packet-ins whose reply lines say table_miss=1, by position', () => {
+    const got = packetOutTagged(sw(reply), (s) => {
+      s.logicControl('packet_out ...');
+      return [pin(1), pin(2)];
+    });
+    expect(got.map((g) => g.opts)).to.deep.equal([{ tableMiss: true }, {}]);
+    expect(got.map((g) => g.msg.type === 'OFPT_PACKET_IN' && g.msg.data[0])).to.deep.equal([1, 2]);
+  });
+
+  it('tags nothing when the packet-ins and the reply\'s lines do not pair up', () => {
+    const got = packetOutTagged(sw(reply), (s) => {
+      s.logicControl('packet_out ...');
+      return [pin(1)];
+    });
+    expect(got.map((g) => g.opts)).to.deep.equal([{}]);
   });
 });
