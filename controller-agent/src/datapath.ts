@@ -11,6 +11,8 @@
 // applications that want to attach to a switch from Node.
 import bindings from 'bindings';
 
+import { unpackControllerEntries } from './controller-entries';
+
 export type FabricMode = 'mswitch' | 'vale';
 
 export interface SwitchOptions {
@@ -241,8 +243,13 @@ export interface NativeMemifClient {
   close(): void;
 }
 
+// The addon's Switch: readControllerQueue is built in JS from its packed read.
+interface AddonSwitch extends Omit<NativeSwitch, 'readControllerQueue'> {
+  readControllerQueuePacked(max?: number): Buffer;
+}
+
 interface Addon {
-  Switch: new (opts: SwitchOptions) => NativeSwitch;
+  Switch: { new (opts: SwitchOptions): AddonSwitch; prototype: AddonSwitch & Partial<Pick<NativeSwitch, 'readControllerQueue'>> };
   MemifClient: new (opts: MemifClientOptions) => NativeMemifClient;
   logics(): string[];
   loadLogic(path: string): string;
@@ -255,7 +262,13 @@ const addon: Addon = bindings('mswitch');
 export const pktGenPath = (): string =>
   require('path').join(require('path').dirname(bindings({ bindings: 'mswitch', path: true } as never) as unknown as string), 'mswitch-pkt-gen');
 
-export const Switch = addon.Switch;
+// Objects from one Buffer per read (controller-entries.ts): far cheaper
+// than the addon building each entry through N-API.
+addon.Switch.prototype.readControllerQueue = function readControllerQueue(this: AddonSwitch, max?: number): ControllerPacket[] {
+  return unpackControllerEntries(this.readControllerQueuePacked(max));
+};
+
+export const Switch = addon.Switch as unknown as new (opts: SwitchOptions) => NativeSwitch;
 export const MemifClient = addon.MemifClient;
 export const logics = (): string[] => addon.logics();
 export const loadLogic = (path: string): string => addon.loadLogic(path);

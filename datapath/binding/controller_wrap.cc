@@ -15,6 +15,7 @@
 // Thread-safety
 //   Everything here runs on the JS thread; workers only call Notify.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "binding/errors.h"
@@ -27,21 +28,32 @@ namespace {
 
 constexpr uint32_t kDefaultRead = 1024;
 
-Napi::Object EntryObject(Napi::Env env, const ControllerEntry& e) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("reason", e.hdr.reason);
-  o.Set("tableId", e.hdr.table_id);
-  o.Set("cookie", Napi::BigInt::New(env, e.hdr.cookie));
-  o.Set("metadata", Napi::BigInt::New(env, e.hdr.metadata));
-  o.Set("inPort", e.hdr.in_port);
-  o.Set("maxLen", e.hdr.max_len);
-  o.Set("tableMiss", (e.hdr.flags & MSW_TO_CONTROLLER_TABLE_MISS) != 0);
-  o.Set("totalLen", e.total_len);
-  Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::New(env, e.data_len + e.data2_len);
-  std::copy(e.data, e.data + e.data_len, data.Data());
-  std::copy(e.data2, e.data2 + e.data2_len, data.Data() + e.data_len);
-  o.Set("data", data);
-  return o;
+// One entry of readControllerQueuePacked's Buffer, little-endian, every
+// record 8-byte aligned (controller-agent/src/controller-entries.ts reads
+// it; keep the two in step):
+//    0 u8  reason        1 u8  table_id      2 u16 max_len
+//    4 u16 flags         6 u16 zero          8 u32 in_port
+//   12 u32 total_len    16 u64 cookie       24 u64 metadata
+//   32 u32 data_len     36 u32 zero         40 data, padded to 8
+constexpr size_t kPackedHeader = 40;
+
+size_t PackedSize(uint32_t data_len) { return kPackedHeader + ((size_t{data_len} + 7) & ~size_t{7}); }
+
+void PackEntry(uint8_t* p, const ControllerEntry& e) {
+  const uint32_t len = e.data_len + e.data2_len;
+  std::memset(p, 0, kPackedHeader);
+  p[0] = e.hdr.reason;
+  p[1] = e.hdr.table_id;
+  std::memcpy(p + 2, &e.hdr.max_len, 2);
+  std::memcpy(p + 4, &e.hdr.flags, 2);
+  std::memcpy(p + 8, &e.hdr.in_port, 4);
+  std::memcpy(p + 12, &e.total_len, 4);
+  std::memcpy(p + 16, &e.hdr.cookie, 8);
+  std::memcpy(p + 24, &e.hdr.metadata, 8);
+  std::memcpy(p + 32, &len, 4);
+  std::memcpy(p + kPackedHeader, e.data, e.data_len);
+  std::memcpy(p + kPackedHeader + e.data_len, e.data2, e.data2_len);
+  std::memset(p + kPackedHeader + len, 0, PackedSize(len) - kPackedHeader - len);
 }
 
 }  // namespace
@@ -66,9 +78,12 @@ void SwitchWrap::CloseCtlNotifier() {
   ctl_notifier_.reset();
 }
 
-// readControllerQueue(max = 1024): the oldest entries, as objects.  A read
-// that empties the queue re-arms the onControllerQueue wake-up.
-Napi::Value SwitchWrap::ReadControllerQueue(const Napi::CallbackInfo& info) {
+// readControllerQueuePacked(max = 1024): the oldest entries packed in one
+// Buffer (layout above; datapath.ts turns it into readControllerQueue's
+// objects): one allocation per read, not one object, two BigInts and a
+// Buffer per entry.  A read that empties the queue re-arms the
+// onControllerQueue wake-up.
+Napi::Value SwitchWrap::ReadControllerQueuePacked(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Switch& sw = Sw(env);
   uint32_t max = kDefaultRead;
@@ -81,13 +96,17 @@ Napi::Value SwitchWrap::ReadControllerQueue(const Napi::CallbackInfo& info) {
     max = uint32_t(d);
   }
   ControllerQueue* q = sw.controller_queue();
-  Napi::Array out = Napi::Array::New(env);
+  size_t used = 0;
   const uint32_t n = q->Read(max, [&](const ControllerEntry& e) {
-    out.Set(out.Length(), EntryObject(env, e));
+    const size_t need = PackedSize(e.data_len + e.data2_len);
+    if (ctl_packed_.size() < used + need) ctl_packed_.resize(std::max(used + need, ctl_packed_.size() * 2));
+    PackEntry(ctl_packed_.data() + used, e);
+    used += need;
   });
   if (n < max && ctl_notifier_ && !ctl_cb_.IsEmpty() && !q->Arm())
     ctl_notifier_->Notify();  // more came meanwhile: call back again
-  return out;
+  if (used == 0) return Napi::Buffer<uint8_t>::New(env, 0);
+  return Napi::Buffer<uint8_t>::Copy(env, ctl_packed_.data(), used);
 }
 
 // onControllerQueue(cb | null): 'cb()' runs on the JS thread when entries

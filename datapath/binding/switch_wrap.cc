@@ -49,7 +49,7 @@ Napi::Function SwitchWrap::Init(Napi::Env env) {
                          InstanceMethod<&SwitchWrap::Mode>("mode"),
                          InstanceMethod<&SwitchWrap::SetPortWorker>("setPortWorker"),
                          InstanceMethod<&SwitchWrap::OnEvent>("onEvent"),
-                         InstanceMethod<&SwitchWrap::ReadControllerQueue>("readControllerQueue"),
+                         InstanceMethod<&SwitchWrap::ReadControllerQueuePacked>("readControllerQueuePacked"),
                          InstanceMethod<&SwitchWrap::OnControllerQueue>("onControllerQueue"),
                          InstanceMethod<&SwitchWrap::ControllerQueueInfo>("controllerQueue"),
                          InstanceMethod<&SwitchWrap::SendFrames>("sendFrames"),

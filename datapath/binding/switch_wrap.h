@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/switch.h"
 #include "memif/master.h"
@@ -42,7 +43,7 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   Napi::Value Mode(const Napi::CallbackInfo& info);
   Napi::Value SetPortWorker(const Napi::CallbackInfo& info);
   Napi::Value OnEvent(const Napi::CallbackInfo& info);
-  Napi::Value ReadControllerQueue(const Napi::CallbackInfo& info);
+  Napi::Value ReadControllerQueuePacked(const Napi::CallbackInfo& info);
   Napi::Value OnControllerQueue(const Napi::CallbackInfo& info);
   Napi::Value ControllerQueueInfo(const Napi::CallbackInfo& info);
   Napi::Value SendFrames(const Napi::CallbackInfo& info);
@@ -99,6 +100,8 @@ class SwitchWrap : public Napi::ObjectWrap<SwitchWrap> {
   // onControllerQueue: the callback and the uv_async_t that calls it.
   std::unique_ptr<CtlNotifier> ctl_notifier_;
   Napi::FunctionReference ctl_cb_;
+  // readControllerQueuePacked's staging buffer, grown to the largest read.
+  std::vector<uint8_t> ctl_packed_;
 };
 
 }  // namespace msw
