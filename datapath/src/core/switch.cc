@@ -229,11 +229,16 @@ Status Switch::LogicControl(const std::string& cmd, std::string* reply) {
   LogicInstance* li = logic_.load();
   if (!li->ops->control)
     return Status::Error(ENOTSUP, std::string("logic '") + li->ops->name + "' takes no commands");
-  std::string buf(64 * 1024, '\0');
-  int rc = li->ops->control(li->instance, cmd.c_str(), &buf[0], buf.size());
-  buf.resize(std::strlen(buf.c_str()));
-  if (rc != 0) return Status::Error(rc, std::string(li->ops->name) + ": " + buf);
-  *reply = buf;
+  // One reply buffer per switch, reused under control_mu_: a fresh 64 KiB
+  // zeroed string per call cost more than a short command itself (a
+  // packet-out is one call).
+  if (control_reply_.size() != kControlReplyBytes) control_reply_.assign(kControlReplyBytes, '\0');
+  control_reply_[0] = '\0';
+  int rc = li->ops->control(li->instance, cmd.c_str(), &control_reply_[0], control_reply_.size());
+  control_reply_.back() = '\0';  // a logic that filled the buffer still ends in a NUL here
+  const size_t len = std::strlen(control_reply_.c_str());
+  if (rc != 0) return Status::Error(rc, std::string(li->ops->name) + ": " + control_reply_.substr(0, len));
+  reply->assign(control_reply_, 0, len);
   return Status::Ok();
 }
 

@@ -206,6 +206,8 @@ class Switch {
   SwitchConfig cfg_;
   std::atomic<uint32_t> mode_{0};
   mutable std::mutex control_mu_;
+  static constexpr size_t kControlReplyBytes = 64 * 1024;
+  std::string control_reply_;  // LogicControl's reply buffer, control_mu_
   std::atomic<Port*> ports_[MSW_MAX_PORTS + 1] = {};
   std::vector<std::unique_ptr<Port>> owned_;  // by index, control_mu_
   std::vector<bool> reserved_;                // by index, control_mu_
