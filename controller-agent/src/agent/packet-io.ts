@@ -22,6 +22,17 @@
 // the queue's wake-up by reading until a batch comes back short, as the
 // addon's contract asks.
 //
+// Under a flood (more frames for the controller than it takes) the excess
+// must be dropped where that is cheapest: in the controller queue, by the
+// workers, counted (`controller-queue` drops).  So the pump reads only
+// while some controller can take packet-ins ('ready': a session whose
+// socket is not backlogged, ControllerManager.packetInReady); otherwise it
+// leaves the frames queued and looks again every PAUSED_POLL_MS.  Reading
+// them to drop them in JS instead cost the event loop all its time, the
+// sockets never flushed, and delivery fell to about 1% of the moderate
+// rate.  It also reads at most TURN_BUDGET entries per event-loop turn so
+// that socket writes, echo replies and flow mods go on during a flood.
+//
 // Thread-safety: JS thread only; the queue itself is filled by the
 // datapath's workers and read here through the addon.
 
