@@ -40,9 +40,9 @@ import { FailModeController } from './fail-mode';
 import type { FailMode } from './fail-mode';
 import { ofErrorOf, toFlowMod, toOxmMatch } from './flow-mods';
 import { groupModLine13, meterModLine13 } from './groups-meters';
-import { PacketInPump, packetOut } from './packet-io';
+import { PacketInPump, packetOut, packetOuts } from './packet-io';
 import { PortView } from './ports';
-import { ImplicitMissTags, packetOutTagged, TableMissMode } from './table-miss';
+import { TableMissMode } from './table-miss';
 import { multipartReply, tableCount } from './stats';
 import type { AsyncMessage, BridgeHandler, Message, SendAsyncOptions, SessionView, SwitchInfo } from './types';
 
@@ -106,7 +106,6 @@ export class BridgeAgent implements BridgeHandler {
   private readonly failMode: FailModeController;
   private readonly pump: PacketInPump;
   private readonly missMode: TableMissMode;
-  private readonly missTags = new ImplicitMissTags();
   private readonly desc: Desc;
   private sink: AsyncSink | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -121,7 +120,7 @@ export class BridgeAgent implements BridgeHandler {
       bridge: o.bridge, mode: o.failMode, windowMs: o.failWindowMs ?? 15000, hasControllers: o.hasControllers, flows: this.flows, log: o.log,
     });
     this.missMode = new TableMissMode(o.sw, o.log, o.bridge);
-    this.pump = new PacketInPump(this.missTags.reader(o.sw), (m) => this.send(m, this.missTags.options(m)), () => this.sink?.packetInReady?.() ?? true);
+    this.pump = new PacketInPump(o.sw, (m, opts) => this.send(m, opts), () => this.sink?.packetInReady?.() ?? true);
     this.desc = {
       mfrDesc: 'mswitch project',
       hwDesc: 'mswitch datapath (memif, AF_XDP, AF_PACKET, TAP ports)',
@@ -293,6 +292,17 @@ export class BridgeAgent implements BridgeHandler {
     });
     return out;
   }
+  /** PACKET_OUTs queued back to back (the session batches them): their frames leave in one sendFrames call. */
+  async handlePacketOuts(_session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]> {
+    const outs = msgs.filter((m): m is Extract<Message, { type: 'OFPT_PACKET_OUT' }> => m.type === 'OFPT_PACKET_OUT');
+    if (outs.length !== msgs.length) return msgs.map((m) => new OpenFlowError('OFPBRC_BAD_TYPE', `${m.type} in a PACKET_OUT batch`));
+    return packetOuts(this.o.sw, outs).map((r) => {
+      if (r instanceof OpenFlowError) return r;
+      for (const { msg: pi, opts } of r) this.send(pi, opts);
+      return [];
+    });
+  }
+
 
   // Errors of the flows layer as the OpenFlow errors a controller understands.
   private asOpenFlowError(e: unknown): unknown {
@@ -318,7 +328,7 @@ export class BridgeAgent implements BridgeHandler {
       case 'OFPT_GROUP_MOD': return this.applyLine(groupModLine13(msg));
       case 'OFPT_METER_MOD': return this.applyLine(meterModLine13(msg));
       case 'OFPT_PACKET_OUT':
-        for (const { msg: pi, opts } of packetOutTagged(this.o.sw, (sw) => packetOut(sw, msg))) this.send(pi, opts);
+        for (const { msg: pi, opts } of packetOut(this.o.sw, msg)) this.send(pi, opts);
         return [];
       case 'OFPT_MULTIPART_REQUEST':
         return [multipartReply({

@@ -43,7 +43,7 @@ import type { ControllerPacket, NativeSwitch, OutFrame } from '../datapath';
 import { OFP_NO_BUFFER, OpenFlowError } from '../openflow';
 import type { MessageOf } from '../openflow';
 import { ofErrorOf, toFlowActions } from './flow-mods';
-import type { AsyncMessage } from './types';
+import type { AsyncMessage, SendAsyncOptions } from './types';
 
 /** Entries taken from the controller queue per read. */
 const READ_BATCH = 256;
@@ -53,7 +53,18 @@ const TURN_BUDGET = 2048;
 const PAUSED_POLL_MS = 1;
 const OFPR_REASONS: Readonly<Record<string, number>> = { no_match: 0, action: 1, invalid_ttl: 2 };
 
-export type PacketInSink = (m: AsyncMessage) => void;
+/** A message for the controllers with the options that route it (ControllerManager.sendAsync). */
+export interface RoutedMessage {
+  msg: AsyncMessage;
+  opts: SendAsyncOptions;
+}
+
+export type PacketInSink = (m: AsyncMessage, opts: SendAsyncOptions) => void;
+
+// An implicit table miss (MSW_TO_CONTROLLER_TABLE_MISS, or `table_miss=1`
+// in a packet_out reply) goes to OpenFlow 1.0 sessions only (table-miss.ts).
+const IMPLICIT_MISS: SendAsyncOptions = Object.freeze({ tableMiss: true });
+const PLAIN: SendAsyncOptions = Object.freeze({});
 
 export function packetInMatch(inPort: number, metadata: bigint): FieldMatch[] {
   const match: FieldMatch[] = [{ field: 'in_port', value: BigInt(inPort), mask: fullMask(32) }];
@@ -115,7 +126,7 @@ export class PacketInPump {
       }
       const want = Math.min(READ_BATCH, budget);
       const batch = this.sw.readControllerQueue(want);
-      for (const p of batch) this.sink(toPacketIn(p));
+      for (const p of batch) this.sink(toPacketIn(p), p.tableMiss === true ? IMPLICIT_MISS : PLAIN);
       this.sent += batch.length;
       budget -= batch.length;
       if (batch.length < want) return;
@@ -140,7 +151,7 @@ export class PacketInPump {
 /** What the logic's packet_out reply asked for. */
 export interface PacketOutResult {
   frames: OutFrame[];
-  packetIns: AsyncMessage[];
+  packetIns: RoutedMessage[];
 }
 
 function keyValues(line: string): Map<string, string> {
@@ -165,7 +176,7 @@ export function parsePacketOutReply(reply: string, inPort: number | undefined): 
     } else if (kind === 'packet_in') {
       const kv = keyValues(line);
       const data = Buffer.from(kv.get('hex') ?? '', 'hex');
-      out.packetIns.push({
+      const msg: AsyncMessage = {
         type: 'OFPT_PACKET_IN',
         bufferId: OFP_NO_BUFFER,
         totalLen: Number(kv.get('total_len') ?? data.length),
@@ -174,17 +185,20 @@ export function parsePacketOutReply(reply: string, inPort: number | undefined): 
         cookie: BigInt(kv.get('cookie') ?? 0),
         match: packetInMatch(Number(kv.get('in_port') ?? 0), BigInt(kv.get('metadata') ?? 0)),
         data,
-      });
+      };
+      out.packetIns.push({ msg, opts: kv.get('table_miss') === '1' ? IMPLICIT_MISS : PLAIN });
     }
   }
   return out;
 }
 
 /**
- * Runs PACKET_OUT 'm' (OpenFlow 1.3.5 section 7.3.7) through the logic and
- * sends what it outputs; returns the packet-ins to send to the controllers.
+ * What PACKET_OUT 'm' (OpenFlow 1.3.5 section 7.3.7) sends and asks for,
+ * sending nothing yet: the frames its actions output, and the packet-ins
+ * (output:CONTROLLER, or output:TABLE reaching a controller flow or a
+ * table miss) for the controllers.  Throws the OpenFlowError to answer.
  */
-export function packetOut(sw: Pick<NativeSwitch, 'logicControl' | 'sendFrames' | 'ports'>, m: MessageOf<'OFPT_PACKET_OUT'>): AsyncMessage[] {
+export function planPacketOut(sw: Pick<NativeSwitch, 'logicControl' | 'ports'>, m: MessageOf<'OFPT_PACKET_OUT'>): PacketOutResult {
   if (m.bufferId !== OFP_NO_BUFFER) throw new OpenFlowError('OFPBRC_BUFFER_UNKNOWN', `buffer ${m.bufferId}: this switch buffers no packets`);
   if (m.data.length < 14) throw new OpenFlowError('OFPBRC_BAD_PACKET', `packet of ${m.data.length} bytes is shorter than an Ethernet header`);
   // A packet from the controller (or from no port: 1.0's OFPP_NONE) has no switch port to come from.
@@ -193,10 +207,7 @@ export function packetOut(sw: Pick<NativeSwitch, 'logicControl' | 'sendFrames' |
     throw new OpenFlowError('OFPBRC_BAD_PORT', `in_port ${m.inPort} is not a port of this switch`);
   }
   const direct = directOutputs(m, fromController);
-  if (direct !== undefined) {
-    if (direct.length > 0) sendToRemainingPorts(sw, direct);
-    return [];
-  }
+  if (direct !== undefined) return { frames: direct, packetIns: [] };
   let actions: string;
   try {
     actions = nativeActions(toFlowActions(m.actions, []));
@@ -212,9 +223,51 @@ export function packetOut(sw: Pick<NativeSwitch, 'logicControl' | 'sendFrames' |
     if (err !== undefined) throw ofErrorOf(err);
     throw new OpenFlowError('OFPBRC_EPERM', `packet_out: ${(e as Error).message}`);
   }
-  const result = parsePacketOutReply(reply, fromController ? undefined : m.inPort);
+  return parsePacketOutReply(reply, fromController ? undefined : m.inPort);
+}
+
+type PacketOutSwitch = Pick<NativeSwitch, 'logicControl' | 'sendFrames' | 'ports'>;
+
+/** Runs PACKET_OUT 'm' and sends its frames; returns the packet-ins for the controllers. */
+export function packetOut(sw: PacketOutSwitch, m: MessageOf<'OFPT_PACKET_OUT'>): RoutedMessage[] {
+  const result = planPacketOut(sw, m);
   if (result.frames.length > 0) sendToRemainingPorts(sw, result.frames);
   return result.packetIns;
+}
+
+/**
+ * Runs PACKET_OUTs 'msgs' that a controller queued back to back: each is
+ * planned on its own (its error, if any, in its place), then the frames of
+ * all of them leave in order in one sendFrames call, so a receiver is woken
+ * once per batch rather than once per packet-out.
+ */
+export function packetOuts(sw: PacketOutSwitch, msgs: readonly MessageOf<'OFPT_PACKET_OUT'>[]): (RoutedMessage[] | OpenFlowError)[] {
+  const planned = msgs.map((m): PacketOutResult | OpenFlowError => {
+    try {
+      return planPacketOut(sw, m);
+    } catch (e) {
+      if (e instanceof OpenFlowError) return e;
+      throw e;
+    }
+  });
+  const frames: OutFrame[] = [];
+  for (const p of planned) if (!(p instanceof OpenFlowError)) frames.push(...p.frames);
+  try {
+    if (frames.length > 0) sendToRemainingPorts(sw, frames);
+  } catch {
+    // The batch was refused as a whole: send message by message, so the
+    // refusal lands on the packet-out it belongs to.
+    return planned.map((p) => {
+      if (p instanceof OpenFlowError) return p;
+      try {
+        if (p.frames.length > 0) sendToRemainingPorts(sw, p.frames);
+        return p.packetIns;
+      } catch (e) {
+        return new OpenFlowError('OFPBRC_EPERM', `packet_out: ${(e as Error).message}`);
+      }
+    });
+  }
+  return planned.map((p) => (p instanceof OpenFlowError ? p : p.packetIns));
 }
 
 /**

@@ -45,8 +45,9 @@ export const OFP_DEFAULT_MISS_SEND_LEN = 128;
 const OFPAT10_DEFAULT_BITMAP = 0x7ff;
 /** 1.0 capability bits shared with 1.3 (FLOW, TABLE, PORT stats, IP_REASM, QUEUE_STATS); 8 and 0x100 differ. */
 const OFPC10_SHARED = 0x1 | 0x2 | 0x4 | 0x20 | 0x40;
-/** FLOW_MODs queued back to back that the handler gets in one call at most. */
+/** FLOW_MODs (or PACKET_OUTs) queued back to back that the handler gets in one call at most. */
 const FLOW_MOD_BATCH = 1024;
+const PACKET_OUT_BATCH = 256;
 /** Reading pauses above this many queued messages and resumes below half. */
 const QUEUE_HIGH = 1024;
 /** Packet-ins are dropped while this many bytes wait in the socket. */
@@ -305,7 +306,7 @@ export class Session implements SessionView {
           this.head = 0;
         }
         if (item.kind === 'error') this.send(errorReply(item.err, this.version));
-        else if (this.batchable(item)) await this.processFlowMods(item as MessageItem);
+        else if (this.batchKind(item) !== undefined) await this.processBatch(item as MessageItem);
         else await this.process(item.msg, item.raw);
         if (this.socket.writableNeedDrain) await this.writable();
         if (this.paused && this.queue.length - this.head < QUEUE_HIGH / 2) {
@@ -318,33 +319,42 @@ export class Session implements SessionView {
     }
   }
 
-  // A FLOW_MOD the handler can take with the ones queued right behind it.
-  private batchable(item: Item): boolean {
-    return item.kind === 'message' && item.msg.type === 'OFPT_FLOW_MOD' &&
-      this.ctx.handler.handleFlowMods !== undefined && this.role !== 'OFPCR_ROLE_SLAVE';
+  // A FLOW_MOD or PACKET_OUT the handler can take with the ones of its
+  // type queued right behind it (a slave's go through process(), which
+  // refuses them).
+  private batchKind(item: Item): 'OFPT_FLOW_MOD' | 'OFPT_PACKET_OUT' | undefined {
+    if (item.kind !== 'message' || this.role === 'OFPCR_ROLE_SLAVE') return undefined;
+    const h = this.ctx.handler;
+    if (item.msg.type === 'OFPT_FLOW_MOD' && h.handleFlowMods !== undefined) return 'OFPT_FLOW_MOD';
+    if (item.msg.type === 'OFPT_PACKET_OUT' && h.handlePacketOuts !== undefined) return 'OFPT_PACKET_OUT';
+    return undefined;
   }
 
-  // 'first' and every FLOW_MOD queued directly after it (at most
-  // FLOW_MOD_BATCH), handed over at once; answered one by one in their
-  // order, so errors and the replies around them stay where handle()
-  // would have put them.
-  private async processFlowMods(first: MessageItem): Promise<void> {
+  // 'first' and every message of its kind queued directly after it (at
+  // most FLOW_MOD_BATCH or PACKET_OUT_BATCH), handed over at once; answered
+  // one by one in their order, so errors and the replies around them stay
+  // where handle() would have put them.
+  private async processBatch(first: MessageItem): Promise<void> {
+    const kind = this.batchKind(first);
+    const max = kind === 'OFPT_FLOW_MOD' ? FLOW_MOD_BATCH : PACKET_OUT_BATCH;
     const items: MessageItem[] = [first];
-    while (items.length < FLOW_MOD_BATCH && this.head < this.queue.length) {
+    while (items.length < max && this.head < this.queue.length) {
       const next = this.queue[this.head];
-      if (!this.batchable(next)) break;
+      if (this.batchKind(next) !== kind) break;
       items.push(next as MessageItem);
       this.head++;
     }
     let results: (OfMessage[] | OpenFlowError)[];
     try {
-      results = await this.ctx.handler.handleFlowMods!(this, items.map((i) => i.msg));
+      const h = this.ctx.handler;
+      const msgs = items.map((i) => i.msg);
+      results = await (kind === 'OFPT_FLOW_MOD' ? h.handleFlowMods!(this, msgs) : h.handlePacketOuts!(this, msgs));
     } catch (e) {
       // The batch as a whole failed: each message gets the same answer as
       // process() gives a failing handler.
       results = items.map(() => (e instanceof OpenFlowError ? e
         : new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`)));
-      if (!(e instanceof OpenFlowError)) this.log.error({ err: e }, 'bridge handler failed on a FLOW_MOD batch');
+      if (!(e instanceof OpenFlowError)) this.log.error({ err: e }, `bridge handler failed on a ${kind} batch`);
     }
     if (this.state !== 'connected') return;
     items.forEach((item, i) => {

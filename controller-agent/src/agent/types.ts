@@ -83,6 +83,11 @@ export interface BridgeHandler {
    */
   handleFlowMods?(session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]>;
   /**
+   * Optional: several PACKET_OUTs the session found queued back to back,
+   * answered one result per message in order, as handleFlowMods.
+   */
+  handlePacketOuts?(session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]>;
+  /**
    * The number of controller sessions in the connected (negotiated) state
    * changed to 'connected' (for fail modes).  Sessions from configured
    * targets and listeners count; the management socket's (ovs-ofctl) do not,

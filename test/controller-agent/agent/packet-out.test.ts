@@ -5,9 +5,11 @@
 // lists (and that reach existing ports), and the logic must not have been
 // asked.  Other actions still run through the logic, and errors are the
 // logic's.  One frame is checked at a memif client, byte for byte.
+// packetOuts (packet-out batches) sends a batch's frames in one call, in
+// order, and keeps each message's error in its place.
 import { expect } from 'chai';
 
-import { packetOut, parsePacketOutReply } from '../../../controller-agent/src/agent/packet-io';
+import { packetOut, packetOuts, parsePacketOutReply } from '../../../controller-agent/src/agent/packet-io';
 import { toFlowActions } from '../../../controller-agent/src/agent/flow-mods';
 import type { OutFrame } from '../../../controller-agent/src/datapath';
 import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPP_CONTROLLER, OpenFlowError } from '../../../controller-agent/src/openflow';
@@ -103,5 +105,46 @@ describe('agent: packetOut on the openflow logic', function () {
     run(msg(OFPP_CONTROLLER, [out(2)], data));
     const got = receive(c, 1);
     expect(got.map((b) => b.toString('hex'))).to.deep.equal([data.toString('hex')]);
+  });
+});
+
+describe('agent: packetOuts (a batch of PACKET_OUTs)', () => {
+  const data = (n: number): Buffer => frame(mac(2), mac(1), 60, n);
+  // A switch whose sendFrames records each call, and may refuse the first.
+  function spy(refuseFirst?: string): { sw: Parameters<typeof packetOuts>[0]; calls: OutFrame[][] } {
+    const calls: OutFrame[][] = [];
+    return {
+      calls,
+      sw: {
+        logicControl: () => { throw new Error('the logic was asked'); },
+        ports: () => [],
+        sendFrames: (f) => {
+          if (refuseFirst !== undefined && calls.length === 0) {
+            calls.push([]);
+            throw Object.assign(new Error(refuseFirst), { code: 'EINVAL' });
+          }
+          calls.push([...f]);
+          return f.length;
+        },
+      },
+    };
+  }
+
+  it('sends the frames of every packet-out in one call, in order, each bad one answered in its place', () => {
+    const { sw, calls } = spy();
+    const bad = { ...msg(OFPP_CONTROLLER, [out(2)], data(2)), bufferId: 5 };
+    const got = packetOuts(sw, [msg(OFPP_CONTROLLER, [out(2)], data(1)), bad, msg(OFPP_CONTROLLER, [out(3), out(2)], data(3))]);
+    expect(got[0]).to.deep.equal([]);
+    expect(got[1]).to.be.instanceOf(OpenFlowError).with.property('errorName', 'OFPBRC_BUFFER_UNKNOWN');
+    expect(got[2]).to.deep.equal([]);
+    expect(calls).to.have.length(1);
+    expect(calls[0].map((f) => `${f.port}:${f.data.readUInt32BE(14)}`)).to.deep.equal(['2:1', '3:3', '2:3']);
+  });
+
+  it('when the batch is refused as a whole, sends message by message and puts the refusal on the one it belongs to', () => {
+    const { sw, calls } = spy('frame 0 is 70000 bytes');
+    const got = packetOuts(sw, [msg(OFPP_CONTROLLER, [out(2)], data(1)), msg(OFPP_CONTROLLER, [out(3)], data(2))]);
+    expect(got).to.deep.equal([[], []]);
+    expect(calls.slice(1).map((c) => c.map((f) => f.port))).to.deep.equal([[2], [3]]);
   });
 });

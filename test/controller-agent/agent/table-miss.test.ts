@@ -14,9 +14,9 @@ import { expect } from 'chai';
 
 import { startBridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
 import type { BridgeOpenflow } from '../../../controller-agent/src/agent/bridge-openflow';
-import { packetOutTagged } from '../../../controller-agent/src/agent/table-miss';
-import type { AsyncMessage } from '../../../controller-agent/src/agent/types';
-import type { NativeMemifClient } from '../../../controller-agent/src/datapath';
+import { PacketInPump, parsePacketOutReply } from '../../../controller-agent/src/agent/packet-io';
+import type { AsyncMessage, SendAsyncOptions } from '../../../controller-agent/src/agent/types';
+import type { ControllerPacket, NativeMemifClient } from '../../../controller-agent/src/datapath';
 import { OFP_NO_BUFFER } from '../../../controller-agent/src/openflow';
 import { OFPP_CONTROLLER, OFPP_TABLE } from '../../../ovs-compat/src';
 import type { MessageOf, OfMessage } from '../../../controller-agent/src/openflow';
@@ -242,30 +242,29 @@ describe('agent: OpenFlow 1.0 table misses (table-miss.ts)', function () {
   });
 });
 
-describe('agent: packetOutTagged (table-miss.ts)', () => {
-  const pin = (n: number): AsyncMessage => ({
-    type: 'OFPT_PACKET_IN', bufferId: OFP_NO_BUFFER, totalLen: 14, reason: 0, tableId: 0, cookie: 0n, match: [], data: Buffer.alloc(14, n),
-  });
-  const sw = (reply: string): Parameters<typeof packetOutTagged>[0] => ({
-    logicControl: () => reply, sendFrames: () => 0, ports: () => [],
-  });
-  const reply = ['table=0 miss', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 table_miss=1 hex=00',
-    'output port=2 hex=00', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 hex=00'].join('\n');
+describe('agent: implicit-miss packet-ins carry their routing (packet-io.ts)', () => {
+  const reply = ['table=0 miss', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 table_miss=1 hex=0101',
+    'output port=2 hex=00', 'packet_in reason=no_match table=0 cookie=0x0 in_port=1 metadata=0x0 total_len=14 hex=0202'].join('\n');
 
-  it('tags the packet-ins whose reply lines say table_miss=1, by position', () => {
-    const got = packetOutTagged(sw(reply), (s) => {
-      s.logicControl('packet_out ...');
-      return [pin(1), pin(2)];
-    });
-    expect(got.map((g) => g.opts)).to.deep.equal([{ tableMiss: true }, {}]);
-    expect(got.map((g) => g.msg.type === 'OFPT_PACKET_IN' && g.msg.data[0])).to.deep.equal([1, 2]);
+  it('a packet_out reply\'s table_miss=1 line becomes a packet-in sent with tableMiss, the others plain', () => {
+    const got = parsePacketOutReply(reply, undefined);
+    expect(got.packetIns.map((g) => g.opts)).to.deep.equal([{ tableMiss: true }, {}]);
+    expect(got.packetIns.map((g) => g.msg.type === 'OFPT_PACKET_IN' && g.msg.data[0])).to.deep.equal([1, 2]);
   });
 
-  it('tags nothing when the packet-ins and the reply\'s lines do not pair up', () => {
-    const got = packetOutTagged(sw(reply), (s) => {
-      s.logicControl('packet_out ...');
-      return [pin(1)];
-    });
-    expect(got.map((g) => g.opts)).to.deep.equal([{}]);
+  it('the pump sends a controller-queue entry flagged tableMiss with tableMiss, others plain', () => {
+    const entry = (tableMiss: boolean, n: number): ControllerPacket => ({
+      inPort: 1, reason: 0, tableId: 0, cookie: 0n, metadata: 0n, totalLen: 14, data: Buffer.alloc(14, n), ...(tableMiss && { tableMiss: true }),
+    } as ControllerPacket);
+    const queue = [entry(true, 1), entry(false, 2)];
+    const sent: { data: number; opts: SendAsyncOptions }[] = [];
+    const pump = new PacketInPump({
+      onControllerQueue: () => undefined,
+      readControllerQueue: (max?: number) => queue.splice(0, max ?? queue.length),
+    }, (m, opts) => sent.push({ data: m.type === 'OFPT_PACKET_IN' ? m.data[0] : -1, opts }));
+    pump.start();
+    pump.drain();
+    pump.stop();
+    expect(sent).to.deep.equal([{ data: 1, opts: { tableMiss: true } }, { data: 2, opts: {} }]);
   });
 });
