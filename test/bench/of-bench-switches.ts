@@ -31,7 +31,7 @@ import { OvsPeer, ovsPeerUnavailable } from '../support/ovs-peer';
 import { BenchController } from './of-bench-controller';
 import { IN_PORT, OUT_PORT, udpFrame } from './of-bench-messages';
 import { Child } from './harness';
-import { mswitchBin, pktGenPath, pktGenSummary, startConnected } from './peers';
+import { daemonNodeArgs, pktGenPath, pktGenSummary, startConnected } from './peers';
 
 // What one offering of frames to port 1 did.
 export interface Offered {
@@ -79,10 +79,8 @@ async function startDaemon(dir: string, controller: string): Promise<{ child: Ch
     }],
   }, null, 1));
   const env = { ...process.env, MSWITCH_RUNDIR: rundir, MSWITCH_STATEDIR: join(dir, 'state'), MSWITCH_LOG_LEVEL: 'info' };
-  // MSWITCH_BENCH_NODE_FLAGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') profiles the daemon under the bench's load.
-  const nodeFlags = (process.env.MSWITCH_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
   const child = Child.spawn('mswitch', process.execPath,
-    [...nodeFlags, mswitchBin(), 'start', '--config', file, '--rundir', rundir, '--controller', controller, '--fail-mode', 'secure'], env);
+    [...daemonNodeArgs(), 'start', '--config', file, '--rundir', rundir, '--controller', controller, '--fail-mode', 'secure'], env);
   await child.waitFor(/"event":"started"/, 20000);
   return { child, socket: join(rundir, 'br0.memif') };
 }

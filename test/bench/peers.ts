@@ -10,7 +10,7 @@
 // runs cannot meet.  The one path outside /tmp is the runtime directory
 // DPDK's EAL insists on as root, /var/run/dpdk/<file-prefix>: the prefix
 // names our pid and the directory is removed when testpmd stops.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { Child, cpuSeconds, repoRoot, which } from './harness';
@@ -37,6 +37,20 @@ export interface Mswitch {
 
 export const mswitchBin = (): string => join(repoRoot(), 'bin', 'mswitch');
 
+/**
+ * How node runs the daemon: the flags on bin/mswitch's `#!/usr/bin/env -S
+ * node ...` line (what `mswitch start` gets when run as a command), then
+ * MSWITCH_BENCH_NODE_FLAGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', to
+ * profile the daemon under a bench's load).
+ */
+export function daemonNodeArgs(): string[] {
+  const shebang = readFileSync(mswitchBin(), 'utf8').split('\n', 1)[0];
+  const m = /^#!\S*env -S node(.*)$/.exec(shebang);
+  if (!m) throw new Error(`${mswitchBin()}: first line '${shebang}' is not '#!/usr/bin/env -S node [flags]'`);
+  const split = (s: string): string[] => s.split(/\s+/).filter((f) => f !== '');
+  return [...split(m[1]), ...split(process.env.MSWITCH_BENCH_NODE_FLAGS ?? ''), mswitchBin()];
+}
+
 // Runs `mswitch start --config FILE --rundir DIR` with one switch br0 as
 // 'cfg' says, in 'dir' (run directory, state directory and config file
 // all inside it), and waits for the daemon's "started" log line.
@@ -61,7 +75,7 @@ export async function startMswitch(dir: string, cfg: MswitchConfig): Promise<Msw
     MSWITCH_LOG_LEVEL: 'info',
   };
   const child = Child.spawn('mswitch', process.execPath,
-    [mswitchBin(), 'start', '--config', file, '--rundir', rundir, ...(cfg.args ?? [])], env);
+    [...daemonNodeArgs(), 'start', '--config', file, '--rundir', rundir, ...(cfg.args ?? [])], env);
   await child.waitFor(/"event":"started"/, 20000);
   return {
     child,
