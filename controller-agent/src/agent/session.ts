@@ -101,6 +101,7 @@ export class Session implements SessionView {
   private readonly queue: Item[] = [];
   private head = 0;
   private draining = false;
+  private drainQueued = false;  // a drain is due in a microtask
   private paused = false;
   private corked = false;
   private lastRx = performance.now();
@@ -292,7 +293,16 @@ export class Session implements SessionView {
       this.paused = true;
       this.socket.pause();
     }
-    if (!this.draining) void this.drain();
+    // The drain starts once the whole chunk is queued (a microtask runs
+    // after onData returns), so FLOW_MODs and PACKET_OUTs that arrived
+    // together are one batch, not a batch of the first and one of the rest.
+    if (!this.draining && !this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(() => {
+        this.drainQueued = false;
+        if (!this.draining) void this.drain();
+      });
+    }
   }
 
   // The one loop that handles messages, strictly in order.
