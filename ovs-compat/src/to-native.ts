@@ -105,9 +105,8 @@ function vlanTokens(m: FieldMatch): string[] {
   return out;
 }
 
-/** The MATCH tokens of 'match'. */
-export function matchTokens(match: readonly FieldMatch[]): string[] {
-  const out: string[] = [];
+/** The MATCH tokens of 'match' (appended to 'out' when given). */
+export function matchTokens(match: readonly FieldMatch[], out: string[] = []): string[] {
   for (const m of match) {
     if (m.field === 'vlan_tci') out.push(...vlanTokens(m));
     // The native match parser takes numbers only: a reserved in_port
@@ -157,9 +156,8 @@ export function nativeActions(actions: readonly Action[]): string {
   return actions.length === 0 ? 'drop' : actions.map(nativeAction).join(',');
 }
 
-/** The INSTRUCTIONS tokens; none at all means drop. */
-export function instructionTokens(ins: Instructions): string[] {
-  const out: string[] = [];
+/** The INSTRUCTIONS tokens (appended to 'out' when given); none at all means drop. */
+export function instructionTokens(ins: Instructions, out: string[] = []): string[] {
   if (ins.meter !== undefined) out.push(`meter=${ins.meter}`);
   if (ins.apply.length > 0) out.push(`apply=${nativeActions(ins.apply)}`);
   if (ins.clearActions) out.push('clear_actions');
@@ -212,8 +210,9 @@ export function flowModLine(mod: FlowMod): string {
       if (f.idleTimeout) parts.push(`idle_timeout=${f.idleTimeout}`);
       if (f.hardTimeout) parts.push(`hard_timeout=${f.hardTimeout}`);
       if (f.importance) parts.push(`importance=${f.importance}`);
-      parts.push(...f.flags.filter((x) => ADD_FLAGS.has(x)));
-      parts.push(...matchTokens(f.match), ...instructionTokens(f.instructions));
+      for (const x of f.flags) if (ADD_FLAGS.has(x)) parts.push(x);
+      matchTokens(f.match, parts);
+      instructionTokens(f.instructions, parts);
       break;
     case 'mod':
       parts.push(...filterHead(f, mod.strict ?? false, mod.allTables ?? false, false));
