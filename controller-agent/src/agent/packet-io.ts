@@ -39,6 +39,7 @@
 import { fullMask, NativeTranslationError, nativeActions, parseNativeError, OFPP_ANY, OFPP_CONTROLLER } from '../../../ovs-compat/src';
 import type { FieldMatch } from '../../../ovs-compat/src';
 import { LIMITS } from '../config-limits';
+import { PORT_CONTROLLER } from '../datapath';
 import type { ControllerPacket, NativeSwitch, OutFrame } from '../datapath';
 import { OFP_NO_BUFFER, OpenFlowError } from '../openflow';
 import type { MessageOf } from '../openflow';
@@ -161,6 +162,14 @@ function keyValues(line: string): Map<string, string> {
   }));
 }
 
+// The in_port a packet-in of a packet-out names: the datapath's number for
+// "from the controller" (logic.h MSW_PORT_CONTROLLER, 0xfffffffe) is
+// OpenFlow's LOCAL, so a packet-out sent from the controller says
+// OFPP_CONTROLLER, as Open vSwitch's do.
+function packetOutInPort(reported: number, inPort: number | undefined): number {
+  return inPort === undefined && reported === PORT_CONTROLLER ? OFPP_CONTROLLER : reported;
+}
+
 /** Reads a `packet_out` reply (control-text.md "Queries": the trace step lines). */
 export function parsePacketOutReply(reply: string, inPort: number | undefined): PacketOutResult {
   const out: PacketOutResult = { frames: [], packetIns: [] };
@@ -183,7 +192,7 @@ export function parsePacketOutReply(reply: string, inPort: number | undefined): 
         reason: OFPR_REASONS[kv.get('reason') ?? 'action'] ?? 1,
         tableId: Number(kv.get('table') ?? 0),
         cookie: BigInt(kv.get('cookie') ?? 0),
-        match: packetInMatch(Number(kv.get('in_port') ?? 0), BigInt(kv.get('metadata') ?? 0)),
+        match: packetInMatch(packetOutInPort(Number(kv.get('in_port') ?? 0), inPort), BigInt(kv.get('metadata') ?? 0)),
         data,
       };
       out.packetIns.push({ msg, opts: kv.get('table_miss') === '1' ? IMPLICIT_MISS : PLAIN });

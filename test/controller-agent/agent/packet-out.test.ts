@@ -11,6 +11,7 @@ import { expect } from 'chai';
 
 import { packetOut, packetOuts, parsePacketOutReply } from '../../../controller-agent/src/agent/packet-io';
 import { toFlowActions } from '../../../controller-agent/src/agent/flow-mods';
+import { PORT_CONTROLLER } from '../../../controller-agent/src/datapath';
 import type { OutFrame } from '../../../controller-agent/src/datapath';
 import { OFP_NO_BUFFER, OFP_VERSION_1_3, OFPP_CONTROLLER, OpenFlowError } from '../../../controller-agent/src/openflow';
 import type { MessageOf } from '../../../controller-agent/src/openflow';
@@ -146,5 +147,21 @@ describe('agent: packetOuts (a batch of PACKET_OUTs)', () => {
     const got = packetOuts(sw, [msg(OFPP_CONTROLLER, [out(2)], data(1)), msg(OFPP_CONTROLLER, [out(3)], data(2))]);
     expect(got).to.deep.equal([[], []]);
     expect(calls.slice(1).map((c) => c.map((f) => f.port))).to.deep.equal([[2], [3]]);
+  });
+});
+
+describe('agent: packet-ins of a packet-out (parsePacketOutReply)', () => {
+  const line = (inPort: number): string => `packet_in reason=action table=0 cookie=0x0 in_port=${inPort} metadata=0x0 total_len=14 hex=0101`;
+  const inPortOf = (reply: string, from: number | undefined): bigint | undefined => {
+    const [pin] = parsePacketOutReply(reply, from).packetIns;
+    return pin.msg.type === 'OFPT_PACKET_IN' ? pin.msg.match.find((f) => f.field === 'in_port')?.value : undefined;
+  };
+
+  it('a packet-out from the controller names OFPP_CONTROLLER as in_port, not the datapath number OpenFlow reads as LOCAL', () => {
+    expect(inPortOf(line(PORT_CONTROLLER), undefined)).to.equal(BigInt(OFPP_CONTROLLER));
+  });
+
+  it('a packet-out from a port names that port', () => {
+    expect(inPortOf(line(3), 3)).to.equal(3n);
   });
 });
