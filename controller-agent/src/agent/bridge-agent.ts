@@ -41,6 +41,7 @@ import type { FailMode } from './fail-mode';
 import { ofErrorOf, toFlowMod, toOxmMatch } from './flow-mods';
 import { groupModLine13, meterModLine13 } from './groups-meters';
 import { PacketInPump, packetOut, packetOuts } from './packet-io';
+import type { PacketInReadiness } from './packet-io';
 import { PortView } from './ports';
 import { TableMissMode } from './table-miss';
 import { multipartReply, tableCount } from './stats';
@@ -67,7 +68,9 @@ export interface BridgeAgentOptions {
 export interface AsyncSink {
   sendAsync(m: AsyncMessage, opts?: SendAsyncOptions): void;
   /** Whether some controller can take a packet-in now (ControllerManager.packetInReady). */
-  packetInReady?(): boolean;
+  packetInReady?(): PacketInReadiness;
+  /** Counts a packet-in the pump discarded because no controller took it. */
+  packetInDiscarded?(reason: number): void;
 }
 
 /** ofp_capabilities: FLOW_STATS | TABLE_STATS | PORT_STATS | GROUP_STATS (1.3.5 section 7.3.1). */
@@ -120,7 +123,8 @@ export class BridgeAgent implements BridgeHandler {
       bridge: o.bridge, mode: o.failMode, windowMs: o.failWindowMs ?? 15000, hasControllers: o.hasControllers, flows: this.flows, log: o.log,
     });
     this.missMode = new TableMissMode(o.sw, o.log, o.bridge);
-    this.pump = new PacketInPump(o.sw, (m, opts) => this.send(m, opts), () => this.sink?.packetInReady?.() ?? true);
+    this.pump = new PacketInPump(o.sw, (m, opts) => this.send(m, opts), () => this.sink?.packetInReady?.() ?? 'ready',
+      (p) => this.sink?.packetInDiscarded?.(p.reason));
     this.desc = {
       mfrDesc: 'mswitch project',
       hwDesc: 'mswitch datapath (memif, AF_XDP, AF_PACKET, TAP ports)',
@@ -176,6 +180,8 @@ export class BridgeAgent implements BridgeHandler {
   /** One poll: expire flows and send their FLOW_REMOVED, then PORT_STATUS for port changes. */
   tick(): void {
     try {
+      // A session that took packet-ins on SET_ASYNC or a role change ends a park here.
+      this.pump.resume();
       if (this.isOpenflow()) {
         this.drainEvents();
         this.missMode.reconcile();
@@ -233,6 +239,7 @@ export class BridgeAgent implements BridgeHandler {
 
   sessionsChanged(connected: number): void {
     this.failMode.sessionsChanged(connected);
+    this.pump.resume();
   }
 
   tableMissWanted(wanted: boolean): void {

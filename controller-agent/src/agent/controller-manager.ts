@@ -39,6 +39,7 @@ import { isPassiveTarget, parseActiveTarget, parsePassiveTarget, TargetError, ty
 import { packetInAsSeenBy, wantsImplicitMiss } from './async-config';
 import { Connector, type TlsMaterial } from './connector';
 import { Listener } from './listener';
+import type { PacketInReadiness } from './packet-io';
 import { RoleTable } from './roles';
 import { Session, type SessionContext } from './session';
 import type { AsyncMessage, BridgeHandler, ControllerManagerOptions, ManagerStatus, SendAsyncOptions, TlsFiles } from './types';
@@ -233,20 +234,25 @@ export class ControllerManager {
   }
 
   /**
-   * False when every session that takes packet-ins has a send backlog: the
-   * packet-in pump then leaves frames in the controller queue (whose
-   * overflow the workers drop and count) rather than read them only for
-   * the sessions to drop.  True with no such session: packet-ins are then
-   * read and counted as no_controller.
+   * 'backlogged' when every session that takes packet-ins has a send
+   * backlog: the packet-in pump then leaves frames in the controller queue
+   * (whose overflow the workers drop and count) rather than read them only
+   * for the sessions to drop.  'none' with no such session: the pump parks
+   * until one comes (BridgeAgent.sessionsChanged and its tick resume it).
    */
-  packetInReady(): boolean {
+  packetInReady(): PacketInReadiness {
     let takers = 0;
     for (const { session } of this.sessions.values()) {
       if (!session.takesPacketIns) continue;
-      if (!session.packetInBacklogged) return true;
+      if (!session.packetInBacklogged) return 'ready';
       takers++;
     }
-    return takers === 0;
+    return takers === 0 ? 'none' : 'backlogged';
+  }
+
+  /** Counts a packet-in that no controller could be given (discarded by the pump). */
+  packetInDiscarded(reason: number): void {
+    this.opts.counts?.packetIn(reason, 'no_controller');
   }
 
   status(): ManagerStatus {

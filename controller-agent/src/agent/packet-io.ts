@@ -32,6 +32,13 @@
 // sockets never flushed, and delivery fell to about 1% of the moderate
 // rate.  It also reads at most TURN_BUDGET entries per event-loop turn so
 // that socket writes, echo replies and flow mods go on during a flood.
+// With no controller that takes packet-ins at all ('none': none connected,
+// or all masked them off) the pump parks: it reads nothing and sets no
+// timer, the queue fills and the workers drop the rest, and the JS thread
+// stays idle however much traffic misses.  resume() (a session connected,
+// or the bridge's tick) first discards what waited, at most FLUSH_MAX
+// entries, counted as no_controller: a controller that connects gets
+// packet-ins of packets that arrive after it, not a backlog from before.
 //
 // Thread-safety: JS thread only; the queue itself is filled by the
 // datapath's workers and read here through the addon.
@@ -50,8 +57,10 @@ import type { AsyncMessage, SendAsyncOptions } from './types';
 const READ_BATCH = 256;
 /** Entries read per event-loop turn before yielding to I/O. */
 const TURN_BUDGET = 2048;
-/** While no controller can take packet-ins, how often to look again. */
+/** While every controller that takes packet-ins is backlogged, how often to look again. */
 const PAUSED_POLL_MS = 1;
+/** Entries resume() discards at most (the queue's own size, and then some). */
+const FLUSH_MAX = 8192;
 const OFPR_REASONS: Readonly<Record<string, number>> = { no_match: 0, action: 1, invalid_ttl: 2 };
 
 /** A message for the controllers with the options that route it (ControllerManager.sendAsync). */
@@ -61,6 +70,13 @@ export interface RoutedMessage {
 }
 
 export type PacketInSink = (m: AsyncMessage, opts: SendAsyncOptions) => void;
+
+/**
+ * Whether the controllers can take packet-ins: 'ready'; 'backlogged'
+ * (every session that takes them has a full socket: look again shortly);
+ * 'none' (no session takes them: park until resume()).
+ */
+export type PacketInReadiness = 'ready' | 'backlogged' | 'none';
 
 // An implicit table miss (MSW_TO_CONTROLLER_TABLE_MISS, or `table_miss=1`
 // in a packet_out reply) goes to OpenFlow 1.0 sessions only (table-miss.ts).
@@ -94,14 +110,42 @@ export class PacketInPump {
   sent = 0;
   /** Times the pump stopped reading because no controller could take more (backpressure). */
   paused = 0;
+  /** Entries resume() discarded (queued while no controller took packet-ins). */
+  discarded = 0;
+  private parked = false;
 
   /**
    * 'ready' says whether a controller can take packet-ins now (some
    * session's send buffer has room); while it says no, frames stay in the
    * controller queue, whose overflow the workers drop and count.
+   * 'discard' is told of each entry resume() throws away.
    */
   constructor(private readonly sw: Pick<NativeSwitch, 'onControllerQueue' | 'readControllerQueue'>, private readonly sink: PacketInSink,
-    private readonly ready: () => boolean = () => true) {}
+    private readonly ready: () => PacketInReadiness = () => 'ready', private readonly discard: (p: ControllerPacket) => void = () => undefined) {}
+
+  /** True while parked: no controller took packet-ins when the pump last looked. */
+  get isParked(): boolean {
+    return this.parked;
+  }
+
+  /**
+   * Ends a park once some controller takes packet-ins: discards what was
+   * queued meanwhile, then reads as usual (which re-arms the queue's
+   * wake-up).  Cheap when not parked or still no taker.
+   */
+  resume(): void {
+    if (!this.running || !this.parked || this.ready() === 'none') return;
+    this.parked = false;
+    for (let left = FLUSH_MAX; left > 0;) {
+      const want = Math.min(READ_BATCH, left);
+      const batch = this.sw.readControllerQueue(want);
+      for (const p of batch) this.discard(p);
+      this.discarded += batch.length;
+      left -= batch.length;
+      if (batch.length < want) break;
+    }
+    this.drain();
+  }
 
   start(): void {
     this.running = true;
@@ -120,7 +164,13 @@ export class PacketInPump {
     if (!this.running) return;
     let budget = TURN_BUDGET;
     while (budget > 0) {
-      if (!this.ready()) {
+      const state = this.ready();
+      if (state === 'none') {
+        // Not re-armed: no wake-up, no timer until resume().
+        this.parked = true;
+        return;
+      }
+      if (state === 'backlogged') {
         this.paused++;
         this.timer = setTimeout(() => this.drain(), PAUSED_POLL_MS);
         return;
@@ -137,6 +187,7 @@ export class PacketInPump {
 
   stop(): void {
     this.running = false;
+    this.parked = false;
     this.cancelLater();
     this.sw.onControllerQueue(null);
   }

@@ -189,4 +189,38 @@ describe('agent: packet-ins under a flood, through the daemon', function () {
     expect(m.value('mswitch_controller_queue_dequeued_total', { bridge: 'br0' })).to.equal(after.enqueued);
     expect(m.value('mswitch_packet_ins_total', { bridge: 'br0', reason: 'no_match', result: 'sent' })).to.equal(ctl!.packetIns);
   });
+
+  it('with no controller the agent reads nothing (the queue drops, counted); one that connects gets the packets after it, not the backlog', async () => {
+    const api = join(rundir, 'mswitch.sock');
+    const stats = async (): Promise<QueueStats> => ((await getJson(api, '/switches/br0/stats')) as { controllerQueue: QueueStats }).controllerQueue;
+    // The controller goes away (secure mode: the table-miss flow stays).
+    await ctl!.close();
+    ctl = undefined;
+    await sleep(300);
+    const before = await stats();
+    const frames = Array.from({ length: 256 }, (_, i) => frame(mac(2), mac(1), 60, i));
+    for (let i = 0; i < 40; i++) sendAll(client!, frames, 5000);
+    let held = before;
+    await waitForAsync(async () => {
+      held = await stats();
+      return held.enqueued + held.dropped === before.enqueued + before.dropped + 40 * 256;
+    }, { what: 'every flood frame enqueued or dropped', timeoutMs: 10000 });
+    await sleep(300);
+    const idle = await stats();
+    expect(idle.dequeued, 'entries the agent read with no controller').to.equal(before.dequeued);
+    expect(idle.pending, 'the queue is full').to.equal(idle.capacityBytes / 256);
+    expect(idle.dropped - before.dropped).to.be.greaterThan(1000);
+
+    // A controller comes (the switch reconnects to the same socket path):
+    // what waited is discarded and counted, fresh packets reach it.
+    ctl = await PausableController.listen(join(rundir, 'ctl.sock'));
+    await waitFor(() => ctl!.connected, { what: 'the switch reconnected', timeoutMs: 20000 });
+    await waitForAsync(async () => (await stats()).pending === 0, { what: 'the backlog discarded' });
+    await sleep(200);
+    expect(ctl.packetIns, 'packet-ins of frames from before the controller').to.equal(0);
+    const m = parseExposition((await getJson(api, '/metrics')) as string);
+    expect(m.value('mswitch_packet_ins_total', { bridge: 'br0', reason: 'no_match', result: 'no_controller' })).to.equal(idle.pending);
+    sendAll(client!, frames.slice(0, 10), 5000);
+    await waitFor(() => ctl!.packetIns === 10, { what: 'the fresh packet-ins' });
+  });
 });

@@ -2,8 +2,9 @@
 // it reads in batches until a read comes back short (which re-arms the
 // queue's wake-up), yields to the event loop after a bounded number of
 // entries so sockets flush and requests are answered during a flood, and
-// reads nothing while no controller can take packet-ins, coming back by
-// itself when one can.  The daemon-level behaviour under a real flood is
+// reads nothing while every controller is backlogged, coming back by
+// itself when one can; with no controller taking packet-ins it parks (no
+// read, no timer) until resume(), which discards what waited.  The daemon-level behaviour under a real flood is
 // in packet-in-flood.test.ts.
 import { expect } from 'chai';
 
@@ -77,9 +78,9 @@ describe('agent: PacketInPump', () => {
     }
   });
 
-  it('reads nothing while no controller can take packet-ins, and resumes by itself when one can', async () => {
+  it('reads nothing while every controller is backlogged, and resumes by itself when one can take more', async () => {
     let ready = false;
-    pump = new PacketInPump(q, (m) => sent.push(m), () => ready);
+    pump = new PacketInPump(q, (m) => sent.push(m), () => (ready ? 'ready' : 'backlogged'));
     pump.start();
     q.fill(1000);
     await sleep(30);
@@ -95,7 +96,7 @@ describe('agent: PacketInPump', () => {
 
   it('stop() ends the reading, including a pending retry', async () => {
     let ready = false;
-    pump = new PacketInPump(q, (m) => sent.push(m), () => ready);
+    pump = new PacketInPump(q, (m) => sent.push(m), () => (ready ? 'ready' : 'backlogged'));
     pump.start();
     q.fill(100);
     pump.stop();
@@ -103,5 +104,27 @@ describe('agent: PacketInPump', () => {
     ready = true;
     await sleep(30);
     expect(sent).to.have.length(0);
+  });
+
+  it('parks with no controller taking packet-ins: no read, no timer; resume() discards the backlog, then delivers what comes after', async () => {
+    let state: 'ready' | 'none' = 'none';
+    const discarded: number[] = [];
+    pump = new PacketInPump(q, (m) => sent.push(m), () => state, (p) => discarded.push(p.reason));
+    pump.start();
+    q.fill(1000);
+    await sleep(30);
+    expect(q.reads, 'nothing read while no controller takes packet-ins').to.deep.equal([]);
+    expect(pump.isParked).to.equal(true);
+    expect(pump.paused, 'parked, not polling').to.equal(0);
+    pump.resume();   // still no taker: stays parked, reads nothing
+    expect(q.reads).to.deep.equal([]);
+    state = 'ready';
+    pump.resume();
+    expect(pump.isParked).to.equal(false);
+    expect(discarded).to.have.length(1000);
+    expect(pump.discarded).to.equal(1000);
+    expect(sent, 'the backlog from before the controller is not delivered').to.have.length(0);
+    q.fill(5);
+    expect(sent).to.have.length(5);
   });
 });
