@@ -76,11 +76,15 @@ SwitchWrap::SwitchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Switch
   sw_ = Switch::Create(cfg, &st);
   if (!sw_) throw StatusError(env, st);
   master_ = std::make_unique<MemifMaster>(sw_.get(), [this](const MemifEvent& ev) { Emit(ev); });
+  sw_->set_unowned_drop_counter([m = master_.get()](uint32_t port, uint64_t frames) {
+    m->CountUnconnectedDrops(port, frames);
+  });
 }
 
 SwitchWrap::~SwitchWrap() { Teardown(); }
 
 void SwitchWrap::Teardown() {
+  if (sw_) sw_->set_unowned_drop_counter(nullptr);  // the master goes first
   if (master_) master_->Stop();
   master_.reset();
   links_.reset();  // joins the netlink thread: no link event after this

@@ -217,7 +217,11 @@ describe('datapath: controller queue, packet-out and host services', function ()
     expect(r.sw.sendFrames([{ port: 0xffffffff, data: fl }]), 'PORT_FLOOD without exceptPort: every connected port').to.equal(3);
     for (const cl of [a, b, c]) expect(receive(cl, 1).length).to.equal(1);
 
-    expect(r.sw.sendFrames([{ port: 4, data: small }]), 'port 4 has no client').to.equal(0);
+    expect(r.sw.sendFrames([{ port: 4, data: small }, { port: 4, data: small }]), 'port 4 has no client').to.equal(0);
+    // Dropped and counted on the port, as for any port that is down.
+    const p4 = r.sw.ports().find((p) => p.index === 4)!;
+    expect(p4.drops['port-down'], 'packet-outs to a memif port without a client').to.equal(2);
+    expect(p4.txPackets).to.equal(0);
     expect(() => r.sw.sendFrames([{ port: 2, data: small }, { port: 99, data: small }]))
       .to.throw(/port 99, which does not exist/).with.property('code', 'ENOENT');
     expect(() => r.sw.sendFrames([{ port: 2, data: Buffer.alloc(0) }])).to.throw(/must be 1\.\.65535/).with.property('code', 'EINVAL');

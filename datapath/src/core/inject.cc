@@ -11,6 +11,8 @@
 //   workers forwarding to the same port meanwhile are fine.
 #include <algorithm>
 #include <cerrno>
+#include <utility>
+#include <vector>
 
 #include "core/switch.h"
 
@@ -42,6 +44,17 @@ bool SendOne(Port& p, const InjectFrame& f) {
 
 Status Switch::Inject(const InjectFrame* frames, uint32_t n, uint32_t* sent) {
   *sent = 0;
+  // Frames to a reserved number with no port object, counted by whoever
+  // keeps that port's counters once control_mu_ is released.
+  std::vector<std::pair<uint32_t, uint64_t>> unowned;
+  Status st = InjectLocked(frames, n, sent, &unowned);
+  if (unowned_drops_)
+    for (const auto& u : unowned) unowned_drops_(u.first, u.second);
+  return st;
+}
+
+Status Switch::InjectLocked(const InjectFrame* frames, uint32_t n, uint32_t* sent,
+                            std::vector<std::pair<uint32_t, uint64_t>>* unowned) {
   std::lock_guard<std::mutex> lock(control_mu_);
   for (uint32_t i = 0; i < n; i++) {
     const InjectFrame& f = frames[i];
@@ -60,8 +73,13 @@ Status Switch::Inject(const InjectFrame* frames, uint32_t n, uint32_t* sent) {
   for (uint32_t i = 0; i < n; i++) {
     const InjectFrame& f = frames[i];
     if (f.port != MSW_PORT_FLOOD) {
-      // No Port object (client not connected): nothing to count it on.
-      if (owned_[f.port] && SendOne(*owned_[f.port], f)) ++*sent;
+      if (owned_[f.port]) {
+        if (SendOne(*owned_[f.port], f)) ++*sent;
+      } else if (!unowned->empty() && unowned->back().first == f.port) {
+        unowned->back().second++;  // no client connected: port-down, counted after the lock
+      } else {
+        unowned->emplace_back(f.port, 1);
+      }
       continue;
     }
     const PortList* list = port_list_.load(std::memory_order_acquire);

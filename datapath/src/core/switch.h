@@ -142,6 +142,14 @@ class Switch {
   // client (port-down) or no room (no-space) drops and counts on that
   // port.  '*sent' gets the frames (flood copies each) that went out.
   Status Inject(const InjectFrame* frames, uint32_t n, uint32_t* sent);
+  // Who counts Inject's frames to a reserved number with no port object
+  // (a memif interface waiting for its client): the memif master, whose
+  // interface keeps that port's counters meanwhile.  Called after
+  // control_mu_ is released (the master takes its own lock, and it calls
+  // the switch under that lock).  Set once, before Inject runs.
+  void set_unowned_drop_counter(std::function<void(uint32_t port, uint64_t frames)> fn) {
+    unowned_drops_ = std::move(fn);
+  }
 
   // Runs 'fn' on each port in the table under the control lock.
   void ForEachPort(const std::function<void(Port&)>& fn);
@@ -199,12 +207,15 @@ class Switch {
  private:
   explicit Switch(const SwitchConfig& cfg);
   void PublishPortList();  // control_mu_ held
+  Status InjectLocked(const InjectFrame* frames, uint32_t n, uint32_t* sent,
+                      std::vector<std::pair<uint32_t, uint64_t>>* unowned);  // takes control_mu_
   void SetReserved(uint32_t index, bool v);  // control_mu_ held
   void NotifyLogic(msw_port_event ev, Port& port);
   msw_switch_info LogicInfo() const;
 
   SwitchConfig cfg_;
   std::atomic<uint32_t> mode_{0};
+  std::function<void(uint32_t, uint64_t)> unowned_drops_;  // set_unowned_drop_counter
   mutable std::mutex control_mu_;
   static constexpr size_t kControlReplyBytes = 64 * 1024;
   std::string control_reply_;  // LogicControl's reply buffer, control_mu_

@@ -166,6 +166,15 @@ void MemifMaster::Snapshot(
   fn(out);
 }
 
+void MemifMaster::CountUnconnectedDrops(uint32_t port, uint64_t frames) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& it : interfaces_) {
+    if (it.second.cfg.port != port) continue;
+    it.second.carried.drops[kPortDown] += frames;
+    return;
+  }
+}
+
 std::vector<MemifInterfaceInfo> MemifMaster::Interfaces() const {
   std::vector<MemifInterfaceInfo> out;
   Snapshot([&](const std::vector<MemifInterfaceInfo>& ifs) { out = ifs; });

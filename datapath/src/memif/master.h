@@ -137,6 +137,9 @@ class MemifMaster {
   // 'fn' may read the switch (Switch::ForEachPort) but not call the master.
   void Snapshot(const std::function<void(const std::vector<MemifInterfaceInfo>&)>& fn) const;
   bool Owns(uint32_t port) const;
+  // Counts 'frames' sent to 'port' while its interface had no client as
+  // port-down drops on the interface (Switch::Inject's unowned counter).
+  void CountUnconnectedDrops(uint32_t port, uint64_t frames);
 
   // Disconnects every client, removes their ports, closes the sockets and
   // joins the control thread.  Idempotent.
