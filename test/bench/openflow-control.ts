@@ -57,7 +57,7 @@ import type { Bench, BenchContext, Sample } from './harness';
 import { OFPP_ANY } from '../../controller-agent/src/openflow';
 import type { OfMessage } from '../../controller-agent/src/openflow';
 import { aggregateAll, barrier, deleteAll, flowCountOf, flowModAdds, packetOuts, tableMissToController } from './of-bench-messages';
-import { packetOutOnce, roundTripOnce } from './of-bench-packet-out';
+import { packetOutOnce, pipelined, roundTripOnce } from './of-bench-packet-out';
 import type { PacketOutResult, RoundTripResult } from './of-bench-packet-out';
 import { startOurs, startOvs } from './of-bench-switches';
 import type { BenchSwitch } from './of-bench-switches';
@@ -90,12 +90,7 @@ async function clearFlows(sw: BenchSwitch): Promise<void> {
 async function installOnce(sw: BenchSwitch, chunks: Buffer[], n: number): Promise<InstallResult> {
   await clearFlows(sw);
   const errors = sw.ctl.errors.length;
-  const cpu0 = cpuSeconds(sw.pid);
-  const t0 = process.hrtime.bigint();
-  await sw.ctl.sendAll(chunks);
-  await sw.ctl.request(barrier(), 600000);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = (cpuSeconds(sw.pid) - cpu0) / seconds;
+  const { seconds, cpu } = await pipelined(sw, chunks);
   if (sw.ctl.errors.length > errors) {
     throw new Error(`${sw.name}: ${sw.ctl.errors.length - errors} error(s) for the flow mods, first: ${sw.ctl.errors[errors]}`);
   }
