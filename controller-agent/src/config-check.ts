@@ -18,7 +18,8 @@ export class ConfigError extends Error {
 
 export type JsonObject = { [key: string]: unknown };
 
-const describe = (value: unknown): string => {
+/** A bad value as an error message names it: its JSON for a string, its kind for an object or array. */
+export const describe = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value);

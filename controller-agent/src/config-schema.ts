@@ -26,7 +26,7 @@ import { join, dirname } from 'path';
 import { parse } from 'yaml';
 
 import { specPath } from './api/spec';
-import { ConfigError } from './config-check';
+import { ConfigError, describe } from './config-check';
 
 export const CONFIG_SCHEMA_FILE = 'config-file.schema.yaml';
 
@@ -65,14 +65,6 @@ function compile(): Compiled {
   ajv.addSchema(api as unknown as Schema, 'openapi.yaml');
   return { validate: ajv.compile(schema), what: whatTable(api) };
 }
-
-const describe = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-};
 
 // "/switches/0/memif" -> "switches[0].memif"
 export function keyOf(instancePath: string, extra?: string): string {
