@@ -18,6 +18,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "flow_mods.h"
@@ -64,21 +65,21 @@ const char* ExpiryReason(const Rule& r, uint64_t now_ns) {
 
 void Expire(FlowTables* ft, uint64_t now_ns) {
   size_t expired = 0;
-  std::vector<std::shared_ptr<const Rule>> due;
+  std::vector<std::pair<std::shared_ptr<const Rule>, const char*>> due;  // rule, reason
   for (uint32_t t = 0; t < ft->n_tables; t++) {
     Classifier& cls = *ft->tables[t];
     if (cls.timed() == 0) continue;
     due.clear();
     cls.ForEachTimed([&](const std::shared_ptr<const Rule>& r) {
-      if (ExpiryReason(*r, now_ns)) due.push_back(r);
+      if (const char* reason = ExpiryReason(*r, now_ns)) due.emplace_back(r, reason);
     });
-    for (const auto& r : due) {
+    for (const auto& [r, reason] : due) {
       Selector sel;  // exactly this rule
       sel.match = r->match;
       sel.mask = r->mask;
       sel.priority = r->priority;
       sel.strict = true;
-      expired += DeleteRules(ft, int(t), sel, ExpiryReason(*r, now_ns), now_ns);
+      expired += DeleteRules(ft, int(t), sel, reason, now_ns);
     }
   }
   if (expired) PublishAndSync(ft);  // no publish, no EMC invalidation, when idle

@@ -2,7 +2,6 @@
 #include "flow_mods.h"
 
 #include <cerrno>
-#include <string_view>
 
 #include "match_text.h"
 
@@ -80,91 +79,80 @@ bool ParseAddToken(const std::string& tok, FlowMod* fm, std::string* err) {
   return true;
 }
 
-// One token of the line; "" or the error.  The head words (table,
-// priority, cookie, ...) are told apart by the key before '=' alone, so a
-// match or instruction token costs one key comparison per head word, not
-// a prefix test each.
+// One token of the line; "" or the error.  Match tokens (most of a line)
+// are tried first: FindField tells them apart with no prefix test, and no
+// head word (table, priority, cookie, ...) is a field name.
 std::string ParseToken(const FlowTables& ft, const std::string& tok, uint32_t allowed,
                        FlowMod* fm, Instructions* ins, std::vector<std::string>* fields) {
-  const size_t eq = tok.find('=');
-  const std::string_view key = eq == std::string::npos ? std::string_view(tok)
-                                                       : std::string_view(tok).substr(0, eq);
-  const bool head = key == "table" || key == "priority" || key == "cookie" || key == "strict" ||
-                    key == "reset_counts" || key == "idle_timeout" || key == "hard_timeout" ||
-                    key == "importance" || key == "send_flow_rem" || key == "no_packet_counts" ||
-                    key == "no_byte_counts" || key == "check_overlap" || key == "out_port" ||
-                    key == "out_group" || key == "after" || key == "limit";
   std::string v, err;
-  uint64_t x = 0, m = 0;
-  if (head) {
-    if ((allowed & kTokTable) && StartsWith(tok, "table=", &v)) {
-      if (v == "all" && (allowed & kTokTableAll)) {
-        fm->table = -1;
-      } else if (ParseUint(v, ft.n_tables - 1, &x)) {
-        fm->table = int(x);
-      } else {
-        return "flow_mod_failed.bad_table_id: '" + tok + "' (tables 0.." +
-               std::to_string(ft.n_tables - 1) + (allowed & kTokTableAll ? " or all)" : ")");
-      }
-      return "";
-    }
-    if (StartsWith(tok, "priority=", &v)) {
-      if (!ParseUint(v, 65535, &x)) return "bad_request.bad_type: priority 0..65535 in '" + tok + "'";
-      fm->priority = int32_t(x);
-      return "";
-    }
-    if (StartsWith(tok, "cookie=", &v)) {
-      const size_t slash = v.find('/');
-      const bool masked = slash != std::string::npos;
-      if (masked && !(allowed & kTokCookieMask))
-        return "bad_request.bad_type: '" + tok + "': add takes a cookie, not a cookie mask";
-      if (!ParseUint(v.substr(0, slash), ~0ull, &x) ||
-          (masked && !ParseUint(v.substr(slash + 1), ~0ull, &m)))
-        return "bad_request.bad_type: bad cookie in '" + tok + "'";
-      fm->cookie = x;
-      // mod/del/dump without a mask select that cookie exactly.
-      fm->cookie_mask = masked ? m : (allowed & kTokCookieMask) ? ~0ull : 0;
-      return "";
-    }
-    if ((allowed & kTokStrict) && tok == "strict") {
-      fm->strict = true;
-      return "";
-    }
-    if ((allowed & kTokResetCounts) && tok == "reset_counts") {
-      fm->reset_counts = true;
-      return "";
-    }
-    if (allowed & kTokAddOnly) {
-      if (ParseAddToken(tok, fm, &err)) return err;
-    }
-    if (allowed & kTokOutFilters) {
-      if (StartsWith(tok, "out_port=", &v)) {
-        if (!ParsePort(v, &fm->out_port))
-          return "bad_action.bad_out_port: '" + tok + "' (1.." + std::to_string(MSW_MAX_PORTS) +
-                 " or a reserved port word)";
-        return "";
-      }
-      if (StartsWith(tok, "out_group=", &v)) {
-        if (v == "any") fm->out_group = kAnyGroup;
-        else if (ParseUint(v, kGroupMax, &x)) fm->out_group = uint32_t(x);
-        else return "bad_action.bad_out_group: '" + tok + "'";
-        return "";
-      }
-    }
-    if (allowed & kTokPaging) {
-      if (StartsWith(tok, "after=", &v)) {
-        if (!ParseUint(v, ~0ull, &fm->after)) return "bad_request.bad_type: bad id in '" + tok + "'";
-        return "";
-      }
-      if (StartsWith(tok, "limit=", &v)) {
-        if (!ParseUint(v, ~0ull, &fm->limit) || fm->limit == 0)
-          return "bad_request.bad_type: limit 1.. in '" + tok + "'";
-        return "";
-      }
-    }
-  }
   if (ParseMatchToken(tok, &fm->match, &fm->mask, &err, fields)) return "";
   if (!err.empty()) return err;
+  uint64_t x = 0, m = 0;
+  if ((allowed & kTokTable) && StartsWith(tok, "table=", &v)) {
+    if (v == "all" && (allowed & kTokTableAll)) {
+      fm->table = -1;
+    } else if (ParseUint(v, ft.n_tables - 1, &x)) {
+      fm->table = int(x);
+    } else {
+      return "flow_mod_failed.bad_table_id: '" + tok + "' (tables 0.." +
+             std::to_string(ft.n_tables - 1) + (allowed & kTokTableAll ? " or all)" : ")");
+    }
+    return "";
+  }
+  if (StartsWith(tok, "priority=", &v)) {
+    if (!ParseUint(v, 65535, &x)) return "bad_request.bad_type: priority 0..65535 in '" + tok + "'";
+    fm->priority = int32_t(x);
+    return "";
+  }
+  if (StartsWith(tok, "cookie=", &v)) {
+    const size_t slash = v.find('/');
+    const bool masked = slash != std::string::npos;
+    if (masked && !(allowed & kTokCookieMask))
+      return "bad_request.bad_type: '" + tok + "': add takes a cookie, not a cookie mask";
+    if (!ParseUint(v.substr(0, slash), ~0ull, &x) ||
+        (masked && !ParseUint(v.substr(slash + 1), ~0ull, &m)))
+      return "bad_request.bad_type: bad cookie in '" + tok + "'";
+    fm->cookie = x;
+    // mod/del/dump without a mask select that cookie exactly.
+    fm->cookie_mask = masked ? m : (allowed & kTokCookieMask) ? ~0ull : 0;
+    return "";
+  }
+  if ((allowed & kTokStrict) && tok == "strict") {
+    fm->strict = true;
+    return "";
+  }
+  if ((allowed & kTokResetCounts) && tok == "reset_counts") {
+    fm->reset_counts = true;
+    return "";
+  }
+  if (allowed & kTokAddOnly) {
+    if (ParseAddToken(tok, fm, &err)) return err;
+  }
+  if (allowed & kTokOutFilters) {
+    if (StartsWith(tok, "out_port=", &v)) {
+      if (!ParsePort(v, &fm->out_port))
+        return "bad_action.bad_out_port: '" + tok + "' (1.." + std::to_string(MSW_MAX_PORTS) +
+               " or a reserved port word)";
+      return "";
+    }
+    if (StartsWith(tok, "out_group=", &v)) {
+      if (v == "any") fm->out_group = kAnyGroup;
+      else if (ParseUint(v, kGroupMax, &x)) fm->out_group = uint32_t(x);
+      else return "bad_action.bad_out_group: '" + tok + "'";
+      return "";
+    }
+  }
+  if (allowed & kTokPaging) {
+    if (StartsWith(tok, "after=", &v)) {
+      if (!ParseUint(v, ~0ull, &fm->after)) return "bad_request.bad_type: bad id in '" + tok + "'";
+      return "";
+    }
+    if (StartsWith(tok, "limit=", &v)) {
+      if (!ParseUint(v, ~0ull, &fm->limit) || fm->limit == 0)
+        return "bad_request.bad_type: limit 1.. in '" + tok + "'";
+      return "";
+    }
+  }
   if (allowed & kTokInstructions) {
     ParseEnv env;
     env.table = fm->table < 0 ? 0 : uint32_t(fm->table);
