@@ -24,6 +24,11 @@
 // applied, so those are done and what follows the failed line is sent
 // again.  Each failed line gets the OpenFlow error the logic named.  A
 // mod the native form cannot express at all gets its error without a call.
+// applyOpenFlow13() sends whole OpenFlow 1.3 FLOW_MOD messages instead
+// (`of13 HEX` lines, which the logic decodes itself: no decode, translation
+// or text per message in JS); the one rule it adds is that a message the
+// logic does not take ends the batch (ENOTSUP not_taken, the lines before
+// it applied), and the caller applies that one the slow way.
 //
 // Every mod's result is counted by command and result for the metrics
 // (metrics/flow-counters.ts), whoever sent it.
@@ -40,6 +45,7 @@ import type {
 } from '../../ovs-compat/src';
 import type { NativeSwitch } from './datapath';
 import { countFlowMod, flowModLabel } from './metrics/flow-counters';
+import type { FlowModLabel } from './metrics/flow-counters';
 
 /** The result of one flow mod: done, or the OpenFlow error it got. */
 export type ModResult = { ok: true } | { ok: false; error: Omit<NativeError, 'line'> };
@@ -79,6 +85,32 @@ export const DUMP_PAGE = 64;
 
 const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
+/** A native line and where its result goes in the caller's results. */
+export interface NativeLine {
+  index: number;
+  line: string;
+}
+
+/** The result of every applied mod: one shared object, as a burst of installs answers thousands. */
+const OK: ModResult = Object.freeze({ ok: true as const });
+
+/** How the logic says it left an `of13` line to the agent (control-text.md): `line N: not_taken: REASON`. */
+const NOT_TAKEN = /(?:^|:\s)line (\d+): not_taken: ([^\n]*)/;
+
+/** How a logic without `of13` refuses it. */
+const OF13_UNKNOWN = /: bad_request\.bad_type: unknown command 'of13'/;
+
+/** ofp_flow_mod_command (OpenFlow 1.3.5 section 7.3.4.1) by number, as the metrics label it. */
+const FLOW_MOD_LABELS: readonly FlowModLabel[] = ['add', 'modify', 'modify_strict', 'delete', 'delete_strict'];
+/** ofp_flow_mod's command byte: after the header (8 bytes), cookie (8), cookie_mask (8) and table_id (1). */
+const FLOW_MOD_COMMAND_AT = 25;
+
+function joinLines(lines: readonly NativeLine[]): string {
+  let text = lines[0].line;
+  for (let i = 1; i < lines.length; i++) text += `\n${lines[i].line}`;
+  return text;
+}
+
 export function translationError(e: NativeTranslationError): Omit<NativeError, 'line'> {
   return {
     type: e.type,
@@ -104,7 +136,7 @@ export class SwitchFlows {
   apply(mods: readonly FlowMod[]): ModResult[] {
     this.check();
     const results: ModResult[] = new Array(mods.length);
-    const lines: { index: number; line: string }[] = [];
+    const lines: NativeLine[] = [];
     mods.forEach((m, index) => {
       try {
         lines.push({ index, line: flowModLine(m) });
@@ -125,17 +157,57 @@ export class SwitchFlows {
    * Sends native 'lines' (flow, group or meter mods) with one-result-per-line
    * semantics, writing each line's result at its 'index' in 'results'.
    */
-  applyLines(lines: readonly { index: number; line: string }[], results: ModResult[]): void {
+  applyLines(lines: readonly NativeLine[], results: ModResult[]): void {
+    const notTaken = this.send(lines, results);
+    // Only `of13` lines may be left to the caller; a text line never is.
+    if (notTaken >= 0) throw new FlowControlError(`switch ${this.name}: the openflow logic did not take line ${notTaken + 1}`, 'ENOTSUP');
+  }
+
+  /**
+   * Applies whole OpenFlow 1.3 OFPT_FLOW_MOD messages 'raws' (header
+   * included), which the logic decodes itself (`of13` lines,
+   * control-text.md): the install path that skips decoding, translating
+   * and printing each message in JS.  Stops at the first message the
+   * logic does not take (malformed, buffer_id set, anything it leaves to
+   * the agent): 'taken' is its position (raws.length when all were taken)
+   * and 'results' holds one result for each message before it; that
+   * message and the ones after it were not applied, for the caller to send
+   * the slow way (decodeMessage, toFlowMod, apply()), which gives the
+   * exact OpenFlow error.
+   */
+  applyOpenFlow13(raws: readonly Buffer[]): { results: ModResult[]; taken: number } {
+    const lines: NativeLine[] = new Array(raws.length);
+    for (let i = 0; i < raws.length; i++) lines[i] = { index: i, line: `of13 ${raws[i].toString('hex')}` };
+    const results: ModResult[] = new Array(raws.length);
+    const notTaken = this.send(lines, results);
+    const taken = notTaken < 0 ? raws.length : notTaken;
+    results.length = taken;
+    for (let i = 0; i < taken; i++) {
+      const r = results[i];
+      // A taken message is well formed, so its command byte is one of the five.
+      const label = FLOW_MOD_LABELS[raws[i][FLOW_MOD_COMMAND_AT]];
+      if (label !== undefined) countFlowMod(this.sw, label, r.ok ? 'ok' : r.error.type);
+    }
+    return { results, taken };
+  }
+
+  // Sends 'lines' in batches (nativeBatches), one control call each plus
+  // one per failed line; answers the 'index' of the first line the logic
+  // did not take, which ends the run, or -1.  The flows-changed listeners
+  // run once at the end, also after a failed call (the lines before the
+  // failure were applied).
+  private send(lines: readonly NativeLine[], results: ModResult[]): number {
     this.check();
     const byText = nativeBatches(lines.map((l) => l.line));
     let at = 0;
     try {
       for (const batch of byText) {
-        this.applyBatch(lines.slice(at, at + batch.length), results);
+        const notTaken = this.applyBatch(lines.slice(at, at + batch.length), results);
+        if (notTaken >= 0) return notTaken;
         at += batch.length;
       }
+      return -1;
     } finally {
-      // Also after a failed call: the lines before the failure were applied.
       if (lines.length > 0) for (const l of [...(listeners.get(this.sw) ?? [])]) l();
     }
   }
@@ -145,30 +217,46 @@ export class SwitchFlows {
     return onFlowsChanged(this.sw, listener);
   }
 
-  private applyBatch(batch: readonly { index: number; line: string }[], results: ModResult[]): void {
-    let pending = [...batch];
+  // One batch: a line that does not parse (EINVAL: nothing applied) is
+  // set aside and the rest sent again; a line that cannot be applied gets
+  // its error and what follows it is sent again (what precedes it was
+  // applied); an `of13` line the logic does not take (ENOTSUP not_taken:
+  // what precedes it was applied) ends the batch, and its 'index' is the
+  // answer.  -1 when every line got its result.
+  private applyBatch(batch: readonly NativeLine[], results: ModResult[]): number {
+    let pending = batch;
     while (pending.length > 0) {
       try {
-        this.sw.logicControl(pending.map((p) => p.line).join('\n'));
-        for (const p of pending) results[p.index] = { ok: true };
-        return;
+        this.sw.logicControl(joinLines(pending));
+        for (const p of pending) results[p.index] = OK;
+        return -1;
       } catch (e) {
-        const err = parseNativeError((e as Error).message);
+        const message = (e as Error).message;
+        const notTaken = errnoOf(e) === 'ENOTSUP' ? NOT_TAKEN.exec(message) : null;
+        if (notTaken !== null && Number(notTaken[1]) >= 1 && Number(notTaken[1]) <= pending.length) {
+          const line = Number(notTaken[1]);
+          for (let i = 0; i < line - 1; i++) results[pending[i].index] = OK;
+          return pending[line - 1].index;
+        }
+        // A logic that predates `of13` (an older shared object) parses nothing of the call: it takes none of it.
+        if (errnoOf(e) === 'EINVAL' && OF13_UNKNOWN.test(message)) return pending[0].index;
+        const err = parseNativeError(message);
         if (err === undefined || err.line < 1 || err.line > pending.length) {
-          throw new FlowControlError(`switch ${this.name}: the openflow logic failed: ${(e as Error).message}`, errnoOf(e));
+          throw new FlowControlError(`switch ${this.name}: the openflow logic failed: ${message}`, errnoOf(e));
         }
         const { line, ...error } = err;
         results[pending[line - 1].index] = { ok: false, error };
         if (errnoOf(e) === 'EINVAL') {
           // Nothing was applied: send the others again, without the bad line.
-          pending.splice(line - 1, 1);
+          pending = [...pending.slice(0, line - 1), ...pending.slice(line)];
         } else {
           // The lines before the failed one were applied.
-          for (const p of pending.slice(0, line - 1)) results[p.index] = { ok: true };
+          for (let i = 0; i < line - 1; i++) results[pending[i].index] = OK;
           pending = pending.slice(line);
         }
       }
     }
+    return -1;
   }
 
   private query(cmd: string): string {

@@ -82,6 +82,8 @@ const REMOVED_REASON: Readonly<Record<FlowRemovedEvent['reason'], number>> = {
   idle_timeout: 0, hard_timeout: 1, delete: 2, group_delete: 3, meter_delete: 2,
 };
 const EVENTS_BATCH = 1024;
+/** What a flow mod that succeeded answers: nothing (shared, never changed). */
+const NO_REPLIES = Object.freeze([]) as readonly Message[] as Message[];
 /** ofp_port_config bits a PORT_MOD may name (1.3.5 section 7.2.1). */
 const OFPPC_ALL = 0x1 | 0x4 | 0x20 | 0x40;
 
@@ -299,6 +301,28 @@ export class BridgeAgent implements BridgeHandler {
     });
     return out;
   }
+  /**
+   * Undecoded 1.3 FLOW_MODs, handed to the logic whole (SwitchFlows.applyOpenFlow13);
+   * each taken one gets what handle() would give it.  A switch without
+   * flow tables takes none, so the session's usual path answers them.
+   */
+  async handleFlowMods13Raw(_session: SessionView, raws: Buffer[]): Promise<{ results: (Message[] | OpenFlowError)[]; taken: number }> {
+    if (!this.isOpenflow()) return { results: [], taken: 0 };
+    let applied: ReturnType<SwitchFlows['applyOpenFlow13']>;
+    try {
+      applied = this.flows.applyOpenFlow13(raws);
+    } catch (e) {
+      // The logic failed outside the contract: every message gets the error
+      // handleFlowMods would give it (what ran before the failure is applied).
+      const err = this.asOpenFlowError(e);
+      const answer = err instanceof OpenFlowError ? err : new OpenFlowError('OFPBRC_EPERM', `flow mod failed: ${(err as Error).message}`);
+      return { results: raws.map(() => answer), taken: raws.length };
+    }
+    // Taken messages had buffer_id OFP_NO_BUFFER (the logic leaves the others to us), so success has no reply.
+    const results = applied.results.map((r): Message[] | OpenFlowError => (r.ok ? NO_REPLIES : ofErrorOf(r.error)));
+    return { results, taken: applied.taken };
+  }
+
   /** PACKET_OUTs queued back to back (the session batches them): their frames leave in one sendFrames call. */
   async handlePacketOuts(_session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]> {
     const outs = msgs.filter((m): m is Extract<Message, { type: 'OFPT_PACKET_OUT' }> => m.type === 'OFPT_PACKET_OUT');

@@ -17,7 +17,13 @@
 // and keeps requests sharing one xid in order.  Decode errors enter the
 // same queue, so their OFPT_ERROR is ordered like a reply.  Only echo
 // requests and replies bypass the queue: they say nothing about state, and
-// a keepalive must not wait behind a 10 000-flow batch.  Errors follow the
+// a keepalive must not wait behind a 10 000-flow batch.  On a 1.3 session
+// a FLOW_MOD is queued undecoded: when it reaches the head, it and the raw
+// FLOW_MODs behind it go to a handler that decodes them itself
+// (handleFlowMods13Raw: the install rate); one the handler leaves alone
+// (malformed, buffer_id set) is decoded then and goes the usual way, so
+// its OFPT_ERROR is the codec's, in its place.  A slave's, or any for a
+// handler without that path, are decoded at the head.  Errors follow the
 // spec: a bad message gets OFPT_ERROR with its xid and first 64 bytes and
 // the session goes on; a header shorter than 8 bytes or no common version
 // (HELLO_FAILED first) closes it.  When the queue grows long, reading is
@@ -30,7 +36,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import {
-  decodeMessage, encodeMessage, errorName, errorReply, Framer, OFP_ERROR_DATA_LEN, OFP_VERSION_1_0, OpenFlowError, splitReply,
+  decodeMessage, encodeMessage, errorName, errorReply, Framer, OFP_ERROR_DATA_LEN, OFP_VERSION_1_0, OFP_VERSION_1_3, OpenFlowError, splitReply,
 } from '../openflow';
 import type { MessageOf, OfMessage } from '../openflow';
 import { allowsAsync, defaultAsyncMasks, type AsyncMasks } from './async-config';
@@ -45,6 +51,8 @@ export const OFP_DEFAULT_MISS_SEND_LEN = 128;
 const OFPAT10_DEFAULT_BITMAP = 0x7ff;
 /** 1.0 capability bits shared with 1.3 (FLOW, TABLE, PORT stats, IP_REASM, QUEUE_STATS); 8 and 0x100 differ. */
 const OFPC10_SHARED = 0x1 | 0x2 | 0x4 | 0x20 | 0x40;
+/** OFPT_FLOW_MOD's type number in OpenFlow 1.3 (1.3.5 section 7.1). */
+const OFPT13_FLOW_MOD = 14;
 /** FLOW_MODs (or PACKET_OUTs) queued back to back that the handler gets in one call at most. */
 const FLOW_MOD_BATCH = 1024;
 const PACKET_OUT_BATCH = 256;
@@ -87,7 +95,10 @@ export interface SessionHooks {
 }
 
 type MessageItem = { kind: 'message'; msg: OfMessage; raw: Buffer };
-type Item = MessageItem | { kind: 'error'; err: OpenFlowError };
+/** A 1.3 FLOW_MOD not decoded yet (see the header). */
+type RawFlowModItem = { kind: 'raw'; raw: Buffer };
+type DecodedItem = MessageItem | { kind: 'error'; err: OpenFlowError };
+type Item = DecodedItem | RawFlowModItem;
 
 export class Session implements SessionView {
   version = 0;
@@ -265,26 +276,44 @@ export class Session implements SessionView {
   }
 
   private onMessage(raw: Buffer): void {
+    // A 1.3 FLOW_MOD waits undecoded: the switch may decode it itself.
+    if (raw[0] === OFP_VERSION_1_3 && raw[1] === OFPT13_FLOW_MOD && this.version === OFP_VERSION_1_3) return this.enqueue({ kind: 'raw', raw });
+    const item = this.decodeItem(raw);
+    if (item !== undefined) this.enqueue(item);
+  }
+
+  // What message 'raw' is queued as, or undefined when it needs no place
+  // in the queue (an echo, answered here) or closed the session.
+  private decodeItem(raw: Buffer): DecodedItem | undefined {
     let msg: OfMessage;
     try {
       msg = decodeMessage(raw);
     } catch (e) {
       if (!(e instanceof OpenFlowError)) {
         this.log.error({ err: e, head: raw.subarray(0, OFP_ERROR_DATA_LEN).toString('hex') }, 'OpenFlow decoder failed on a message');
-        return this.enqueue({ kind: 'error', err: withRequest(new OpenFlowError('OFPBRC_EPERM', 'internal decoder failure'), raw) });
+        return { kind: 'error', err: withRequest(new OpenFlowError('OFPBRC_EPERM', 'internal decoder failure'), raw) };
       }
-      if (e.close) return this.close(`protocol error: ${e.message}`);
+      if (e.close) {
+        this.close(`protocol error: ${e.message}`);
+        return undefined;
+      }
       this.log.debug({ error: e.errorName, xid: e.xid }, `refused message: ${e.message}`);
-      return this.enqueue({ kind: 'error', err: e });
+      return { kind: 'error', err: e };
     }
     if (msg.version !== this.version && msg.type !== 'OFPT_HELLO') {
       const err = new OpenFlowError('OFPBRC_BAD_VERSION', `${versionName(msg.version)} message on a ${versionName(this.version)} session`);
-      return this.enqueue({ kind: 'error', err: withRequest(err, raw) });
+      return { kind: 'error', err: withRequest(err, raw) };
     }
     // Echoes bypass the queue (see the header).
-    if (msg.type === 'OFPT_ECHO_REQUEST') return this.send({ version: this.version, xid: msg.xid, type: 'OFPT_ECHO_REPLY', data: msg.data });
-    if (msg.type === 'OFPT_ECHO_REPLY') return this.onEchoReply(msg.xid);
-    this.enqueue({ kind: 'message', msg, raw });
+    if (msg.type === 'OFPT_ECHO_REQUEST') {
+      this.send({ version: this.version, xid: msg.xid, type: 'OFPT_ECHO_REPLY', data: msg.data });
+      return undefined;
+    }
+    if (msg.type === 'OFPT_ECHO_REPLY') {
+      this.onEchoReply(msg.xid);
+      return undefined;
+    }
+    return { kind: 'message', msg, raw };
   }
 
   private enqueue(item: Item): void {
@@ -315,9 +344,7 @@ export class Session implements SessionView {
           this.queue.splice(0, this.head);
           this.head = 0;
         }
-        if (item.kind === 'error') this.send(errorReply(item.err, this.version));
-        else if (this.batchKind(item) !== undefined) await this.processBatch(item as MessageItem);
-        else await this.process(item.msg, item.raw);
+        await this.handleItem(item);
         if (this.socket.writableNeedDrain) await this.writable();
         if (this.paused && this.queue.length - this.head < QUEUE_HIGH / 2) {
           this.paused = false;
@@ -327,6 +354,59 @@ export class Session implements SessionView {
     } finally {
       this.draining = false;
     }
+  }
+
+  private async handleItem(queued: Item): Promise<void> {
+    let item: DecodedItem | undefined;
+    if (queued.kind === 'raw') {
+      if (this.takesRaw()) return this.processRawFlowMods(queued);
+      item = this.decodeItem(queued.raw);
+      if (item === undefined) return;
+    } else {
+      item = queued;
+    }
+    if (item.kind === 'error') this.send(errorReply(item.err, this.version));
+    else if (this.batchKind(item) !== undefined) await this.processBatch(item);
+    else await this.process(item.msg, item.raw);
+  }
+
+  // Whether undecoded FLOW_MODs go to the handler as they are (a slave's
+  // are decoded, and refused by process()).
+  private takesRaw(): boolean {
+    return this.role !== 'OFPCR_ROLE_SLAVE' && this.ctx.handler.handleFlowMods13Raw !== undefined;
+  }
+
+  // 'first' and the undecoded FLOW_MODs queued directly after it (at most
+  // FLOW_MOD_BATCH) in one handler call, answered in order as
+  // processBatch() answers.  The message the handler left alone takes the
+  // place of its raw item in the queue, decoded, and the loop goes on from
+  // there: it is handled the usual way (its OFPT_ERROR if it does not
+  // decode), then the ones after it go raw again.
+  private async processRawFlowMods(first: RawFlowModItem): Promise<void> {
+    const raws: Buffer[] = [first.raw];
+    while (raws.length < FLOW_MOD_BATCH && this.head < this.queue.length) {
+      const next = this.queue[this.head];
+      if (next.kind !== 'raw') break;
+      raws.push(next.raw);
+      this.head++;
+    }
+    let answer: { results: (OfMessage[] | OpenFlowError)[]; taken: number };
+    try {
+      answer = await this.ctx.handler.handleFlowMods13Raw!(this, raws);
+    } catch (e) {
+      answer = { results: raws.map(() => handlerError(e)), taken: raws.length };
+      if (!(e instanceof OpenFlowError)) this.log.error({ err: e }, 'bridge handler failed on a raw OFPT_FLOW_MOD batch');
+    }
+    if (this.state !== 'connected') return;
+    const taken = Math.max(0, Math.min(answer.taken, raws.length));
+    for (let i = 0; i < taken; i++) this.answer(raws[i], raws[i].readUInt32BE(4), answer.results[i]);
+    if (taken === raws.length) return;
+    // Nothing else took items from the queue meanwhile (this loop is the
+    // only consumer), so the ones not taken are still right before 'head'.
+    this.head -= raws.length - taken;
+    const item = this.decodeItem(raws[taken]);
+    if (item !== undefined) this.queue[this.head] = item;
+    else this.head++;
   }
 
   // A FLOW_MOD or PACKET_OUT the handler can take with the ones of its
@@ -349,7 +429,13 @@ export class Session implements SessionView {
     const max = kind === 'OFPT_FLOW_MOD' ? FLOW_MOD_BATCH : PACKET_OUT_BATCH;
     const items: MessageItem[] = [first];
     while (items.length < max && this.head < this.queue.length) {
-      const next = this.queue[this.head];
+      let next = this.queue[this.head];
+      if (next.kind === 'raw' && kind === 'OFPT_FLOW_MOD' && !this.takesRaw()) {
+        // A handler without the raw path still gets the FLOW_MODs behind it in this batch.
+        const decoded = this.decodeItem(next.raw);
+        if (decoded === undefined) break;
+        this.queue[this.head] = next = decoded;
+      }
       if (this.batchKind(next) !== kind) break;
       items.push(next as MessageItem);
       this.head++;
@@ -362,19 +448,21 @@ export class Session implements SessionView {
     } catch (e) {
       // The batch as a whole failed: each message gets the same answer as
       // process() gives a failing handler.
-      results = items.map(() => (e instanceof OpenFlowError ? e
-        : new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`)));
+      results = items.map(() => handlerError(e));
       if (!(e instanceof OpenFlowError)) this.log.error({ err: e }, `bridge handler failed on a ${kind} batch`);
     }
     if (this.state !== 'connected') return;
-    items.forEach((item, i) => {
-      const r = results[i];
-      if (r instanceof OpenFlowError) {
-        this.send(errorReply(withRequest(r, item.raw), this.version));
-      } else {
-        for (const m of r ?? []) this.send({ ...m, version: this.version, xid: m.xid === 0 ? item.msg.xid : m.xid } as OfMessage);
-      }
-    });
+    items.forEach((item, i) => this.answer(item.raw, item.msg.xid, results[i]));
+  }
+
+  // One batched message's result: its replies (xid 0 meaning the
+  // request's 'xid'), or its error quoting the request 'raw'.
+  private answer(raw: Buffer, xid: number, r: OfMessage[] | OpenFlowError | undefined): void {
+    if (r instanceof OpenFlowError) {
+      this.send(errorReply(withRequest(r, raw), this.version));
+    } else {
+      for (const m of r ?? []) this.send({ ...m, version: this.version, xid: m.xid === 0 ? xid : m.xid } as OfMessage);
+    }
   }
 
   private async process(msg: OfMessage, raw: Buffer): Promise<void> {
@@ -518,6 +606,11 @@ export class Session implements SessionView {
       this.ctx.observer?.echoRtt(this, this.echoRttMs);
     }
   }
+}
+
+/** What a message gets when its handler threw 'e' (as process() answers). */
+function handlerError(e: unknown): OpenFlowError {
+  return e instanceof OpenFlowError ? e : new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`);
 }
 
 /** 'err' with the request's xid and, unless it quotes something already, the request's first 64 bytes. */

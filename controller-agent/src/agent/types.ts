@@ -83,6 +83,18 @@ export interface BridgeHandler {
    */
   handleFlowMods?(session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]>;
   /**
+   * Optional: OpenFlow 1.3 FLOW_MODs that arrived back to back, still
+   * undecoded ('raws': whole messages, header included), applied by a
+   * switch that decodes them itself (the install rate without the codec's
+   * cost).  'results' has one entry per message it took, in order, as
+   * handleFlowMods answers; 'taken' is the position of the first message it
+   * left alone (raws.length when none), with which it stopped: the session
+   * decodes that one and sends it the usual way (handleFlowMods or
+   * handle()), which gives the exact OFPT_ERROR of a malformed message,
+   * then goes on with the rest.  Never called for a slave's messages.
+   */
+  handleFlowMods13Raw?(session: SessionView, raws: Buffer[]): Promise<{ results: (Message[] | OpenFlowError)[]; taken: number }>;
+  /**
    * Optional: several PACKET_OUTs the session found queued back to back,
    * answered one result per message in order, as handleFlowMods.
    */

@@ -36,11 +36,18 @@ const QUERY_VERBS = new Set([
   'trace', 'packet_out', 'events',
 ]);
 
-/** Whether control text 'command' may change flows, groups or meters. */
+/** The first word of each non-blank line, one match at a time ('^' at each line start; blank lines are skipped over). */
+const LINE_VERB = /^\s*(\S+)/gm;
+
+/**
+ * Whether control text 'command' may change flows, groups or meters.  It
+ * stops at the first line that is not a query: a batch of a thousand flow
+ * mods is not split into lines to find that its first one is a change.
+ */
 export function mayChangeFlows(command: string): boolean {
-  for (const line of command.split('\n')) {
-    const verb = line.trim().split(/\s+/, 1)[0];
-    if (verb !== '' && !QUERY_VERBS.has(verb)) return true;
+  LINE_VERB.lastIndex = 0;
+  for (let m = LINE_VERB.exec(command); m !== null; m = LINE_VERB.exec(command)) {
+    if (!QUERY_VERBS.has(m[1])) return true;
   }
   return false;
 }
