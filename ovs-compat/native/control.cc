@@ -9,12 +9,18 @@
 // A group_del or meter_del also deletes the flows that use the deleted
 // groups or meters (OpenFlow 1.3 §6.5, §6.6), with flow-removed reasons
 // group_delete and meter_delete.
+//
+// An `of13` line (an OpenFlow 1.3 FLOW_MOD on the wire) that the native
+// decoder does not take stops the batch there instead: the lines before it
+// are applied, it and the rest are not (ENOTSUP, `not_taken`), and the
+// agent handles that message itself before sending the rest again.
 #include <cerrno>
 #include <cstring>
 #include <sstream>
 
 #include "flow_mods.h"
 #include "flow_tables.h"
+#include "of13_flow_mod.h"
 
 namespace ofl {
 namespace {
@@ -91,7 +97,9 @@ int ApplyBatch(FlowTables* ft, const std::string& text, std::string* reply) {
   ParseEnv env;
   env.n_tables = ft->n_tables;
   size_t at = 0;
-  for (int n = 1; at < text.size(); n++) {
+  int not_taken = 0;  // the of13 line the decoder did not take
+  std::string not_taken_why;
+  for (int n = 1; at < text.size() && !not_taken; n++) {
     size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
     s.assign(text, at, end - at);
@@ -105,6 +113,15 @@ int ApplyBatch(FlowTables* ft, const std::string& text, std::string* reply) {
     if (IsFlowVerb(verb)) {
       l.kind = Line::kFlow;
       err = ParseFlowMod(*ft, s, &l.flow);
+    } else if (verb == "of13") {
+      l.kind = Line::kFlow;
+      size_t h0 = s.find_first_not_of(" \t\r", v0 + verb.size());
+      if (h0 == std::string::npos) h0 = s.size();
+      const size_t h1 = s.find_last_not_of(" \t\r") + 1;
+      if (!DecodeOf13FlowMod(*ft, s.data() + h0, h1 > h0 ? h1 - h0 : 0, &l.flow, &not_taken_why)) {
+        not_taken = n;
+        break;
+      }
     } else if (verb.compare(0, 6, "group_") == 0) {
       l.kind = Line::kGroup;
       err = ft->groups->Parse(s, env, &l.group);
@@ -135,7 +152,10 @@ int ApplyBatch(FlowTables* ft, const std::string& text, std::string* reply) {
     }
   }
   PublishAndSync(ft);
-  if (rc == 0) {
+  if (rc == 0 && not_taken) {
+    *reply = LineError(not_taken, "not_taken: " + not_taken_why);
+    rc = ENOTSUP;
+  } else if (rc == 0) {
     *reply = "added " + std::to_string(counts.added) + " replaced " +
              std::to_string(counts.replaced) + " modified " + std::to_string(counts.modified) +
              " deleted " + std::to_string(counts.deleted);

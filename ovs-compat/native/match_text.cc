@@ -276,6 +276,33 @@ bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, st
   return true;
 }
 
+bool SetMatchFieldWire(const char* name, const uint8_t* value, const uint8_t* mask_bytes,
+                       size_t len, FlowKey* match, FlowKey* mask) {
+  const Field* f = FindField(name, strlen(name));
+  if (!f || len == 0) return false;
+  uint8_t* pv = At(match, *f);
+  uint8_t* pm = At(mask, *f);
+  if (f->kind == Kind::kUint || f->kind == Kind::kIpv4) {
+    if (len > 8) return false;
+    uint64_t v = 0, m = 0;
+    for (size_t i = 0; i < len; i++) {
+      v = v << 8 | value[i];
+      m = m << 8 | (mask_bytes ? mask_bytes[i] : 0);
+    }
+    if (!mask_bytes) m = f->bits >= 64 ? ~0ull : (1ull << f->bits) - 1;
+    SetUint(pm, f->width, m);
+    SetUint(pv, f->width, v & m);
+    return true;
+  }
+  // MACs and IPv6 addresses stay in wire order.
+  if (len != f->width) return false;
+  for (uint8_t i = 0; i < f->width; i++) {
+    pm[i] = mask_bytes ? mask_bytes[i] : 0xff;
+    pv[i] = uint8_t(value[i] & pm[i]);
+  }
+  return true;
+}
+
 std::string CheckPrerequisites(const FlowKey& match, const FlowKey& mask,
                                const std::vector<std::string>& fields) {
   for (const std::string& name : fields) {

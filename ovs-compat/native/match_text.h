@@ -36,6 +36,14 @@ bool ParseMac(const std::string& s, uint8_t* out);
 bool ParseMatchToken(const std::string& token, FlowKey* match, FlowKey* mask, std::string* err,
                      std::vector<std::string>* fields);
 
+// Sets field 'name' in 'match'/'mask' from its OpenFlow wire form: 'len'
+// bytes of value and (unless 'mask_bytes' is null: exact) of mask, network
+// order, as ParseMatchToken would from the same value in text.  False when
+// 'name' is no match field or 'len' does not fit it; the caller (an OXM
+// decoder) has checked widths and masks and appends the name to 'fields'.
+bool SetMatchFieldWire(const char* name, const uint8_t* value, const uint8_t* mask_bytes,
+                       size_t len, FlowKey* match, FlowKey* mask);
+
 // Checks the prerequisites of every field named in 'fields' against the
 // whole match; "" when they hold, else "bad_match.bad_prereq: reason".  (Names, not storage: tcp_dst and
 // udp_dst share theirs.)
