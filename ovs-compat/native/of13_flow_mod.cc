@@ -160,7 +160,8 @@ bool Decoder::Run() {
   const bool add = command == 0, del = command >= 3;
   fm_->verb = add ? FlowMod::kAdd : del ? FlowMod::kDel : FlowMod::kMod;
   fm_->strict = command == 2 || command == 4;
-  if (table == kTableAll && !add) fm_->table = -1;
+  // OFPTT_ALL is for deletes only (1.3.5 §7.3.4.1; flow-mod13.ts).
+  if (table == kTableAll && del) fm_->table = -1;
   else if (table < ft_.n_tables) fm_->table = table;
   else return No("table out of range");
   if (add) {

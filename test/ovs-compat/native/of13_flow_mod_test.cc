@@ -235,9 +235,9 @@ MSW_TEST(of13_mod_and_del_select_as_their_text_lines) {
   strict.flags = 4;  // reset_counts
   strict.oxms = Oxm(0, {0, 0, 0, 1});
   strict.instructions = ActionsIns(4, Output(7));
-  Mod loose;  // MODIFY in every table by cookie mask
+  Mod loose;  // MODIFY in table 2 by cookie mask
   loose.command = 1;
-  loose.table = 0xff;
+  loose.table = 2;
   loose.cookie = 0x20;
   loose.cookie_mask = 0xf0;
   loose.instructions = ActionsIns(4, Output(8));
@@ -252,7 +252,7 @@ MSW_TEST(of13_mod_and_del_select_as_their_text_lines) {
   std::vector<std::string> a = setup, b = setup;
   a.insert(a.end(), {strict.Line(), loose.Line(), del.Line(), del_strict.Line()});
   b.insert(b.end(), {"mod table=0 strict priority=6 reset_counts in_port=1 apply=output:7",
-                     "mod table=all cookie=0x20/0xf0 apply=output:8", "del table=0 out_port=2",
+                     "mod table=2 cookie=0x20/0xf0 apply=output:8", "del table=0 out_port=2",
                      "del table=all strict priority=5 in_port=2"});
   Same(a, b);
   Logic l("tables=4");
@@ -308,6 +308,8 @@ MSW_TEST(of13_refuses_as_not_taken_what_the_agent_must_answer) {
   m = ok;
   m.table = 0xff;
   not_taken(m, "add into OFPTT_ALL");
+  m.command = 1;
+  not_taken(m, "modify into OFPTT_ALL");
   m = ok;
   m.table = 2;
   m.instructions = Goto(1);
