@@ -41,6 +41,7 @@ import {
 import type { MessageOf, OfMessage } from '../openflow';
 import { allowsAsync, defaultAsyncMasks, type AsyncMasks } from './async-config';
 import { PacketInLimiter } from './rate-limit';
+import { handlerError, isModification, SWITCH_TO_CONTROLLER, withRequest } from './session-rules';
 import type { RoleTable } from './roles';
 import type { AsyncMessage, BridgeHandler, SendAsyncOptions, SessionRole, SessionStatus, SessionView } from './types';
 import { failureVersion, negotiate, ourHello, peerVersions, versionName } from './version-negotiation';
@@ -62,14 +63,6 @@ const QUEUE_HIGH = 1024;
 const ASYNC_SEND_LIMIT = 1 << 20;
 /** Above this many waiting bytes the packet-in pump stops reading for this session (packet-io.ts), well before drops. */
 const PACKET_IN_BACKLOG = ASYNC_SEND_LIMIT / 4;
-
-/** Messages a slave may not send (OpenFlow 1.3.5 section 6.3.5). */
-const SLAVE_FORBIDDEN = new Set<OfMessage['type']>(['OFPT_FLOW_MOD', 'OFPT_GROUP_MOD', 'OFPT_METER_MOD', 'OFPT_PACKET_OUT', 'OFPT_PORT_MOD', 'OFPT_TABLE_MOD']);
-/** Messages only a switch sends: receiving one is OFPBRC_BAD_TYPE. */
-const SWITCH_TO_CONTROLLER = new Set<OfMessage['type']>([
-  'OFPT_FEATURES_REPLY', 'OFPT_GET_CONFIG_REPLY', 'OFPT_PACKET_IN', 'OFPT_FLOW_REMOVED', 'OFPT_PORT_STATUS', 'OFPT_MULTIPART_REPLY',
-  'OFPT_BARRIER_REPLY', 'OFPT_QUEUE_GET_CONFIG_REPLY', 'OFPT_ROLE_REPLY', 'OFPT_GET_ASYNC_REPLY',
-]);
 
 export interface SessionContext {
   handler: BridgeHandler;
@@ -488,12 +481,8 @@ export class Session implements SessionView {
       for (const r of replies) this.send({ ...r, version: this.version, xid: r.xid === 0 ? msg.xid : r.xid } as OfMessage);
     } catch (e) {
       if (this.state !== 'connected') return;
-      if (e instanceof OpenFlowError) {
-        this.send(errorReply(withRequest(e, raw), this.version));
-      } else {
-        this.log.error({ err: e, type: msg.type, xid: msg.xid }, `bridge handler failed on ${msg.type}`);
-        this.send(errorReply(withRequest(new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`), raw), this.version));
-      }
+      if (!(e instanceof OpenFlowError)) this.log.error({ err: e, type: msg.type, xid: msg.xid }, `bridge handler failed on ${msg.type}`);
+      this.send(errorReply(withRequest(handlerError(e), raw), this.version));
     }
   }
 
@@ -606,23 +595,4 @@ export class Session implements SessionView {
       this.ctx.observer?.echoRtt(this, this.echoRttMs);
     }
   }
-}
-
-/** What a message gets when its handler threw 'e' (as process() answers). */
-function handlerError(e: unknown): OpenFlowError {
-  return e instanceof OpenFlowError ? e : new OpenFlowError('OFPBRC_EPERM', `handler failure: ${(e as Error).message}`);
-}
-
-/** 'err' with the request's xid and, unless it quotes something already, the request's first 64 bytes. */
-function withRequest(err: OpenFlowError, raw: Buffer): OpenFlowError {
-  err.xid = raw.length >= 8 ? raw.readUInt32BE(4) : 0;
-  if (err.data.length === 0) err.data = Buffer.from(raw.subarray(0, OFP_ERROR_DATA_LEN));
-  return err;
-}
-
-/** A request that changes switch state (1.3.5 section 6.3.5), which a slave may not send. */
-function isModification(msg: OfMessage): boolean {
-  if (SLAVE_FORBIDDEN.has(msg.type)) return true;
-  // A TABLE_FEATURES request with a body sets the tables' features.
-  return msg.type === 'OFPT_MULTIPART_REQUEST' && msg.mpType === 'OFPMP_TABLE_FEATURES' && msg.tables.length > 0;
 }
