@@ -2,7 +2,8 @@
 // (types.ts) that executes what controllers ask and reports what happens.
 //
 // What?  BridgeAgent answers FEATURES and PORT_DESC content, applies
-// FLOW_MOD, GROUP_MOD and METER_MOD to the `openflow` logic (flows.ts),
+// FLOW_MOD, GROUP_MOD and METER_MOD to the `openflow` logic (flows.ts; a
+// 1.3 session's FLOW_MODs as the wire bytes, which the logic decodes),
 // answers multipart requests (stats.ts), runs PACKET_OUT (packet-io.ts),
 // and sends the asynchronous messages: PACKET_IN from the controller
 // queue (implicit table misses to OpenFlow 1.0 sessions only, while some

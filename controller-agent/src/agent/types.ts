@@ -18,7 +18,10 @@
 // returns model replies, which the session stamps with its version and the
 // request's xid when they carry none (xid 0 means "the request's").  A
 // multipart reply longer than one message is split with REPLY_MORE by the
-// session, so handle() may return one reply holding the whole list.
+// session, so handle() may return one reply holding the whole list.  The
+// one exception is the install path: handleFlowMods13Raw() gets a 1.3
+// controller's FLOW_MODs undecoded, for a switch that decodes them itself,
+// and hands back any it does not take to be decoded the usual way.
 //
 // Thread-safety: everything runs on the Node event loop.
 
