@@ -40,8 +40,9 @@ const session: SessionView = { id: 'br0#1', version: OFP_VERSION_1_3, role: 'OFP
  * refused by the codec or the text line before anything is applied; the
  * agent answers it.  'agent': well formed, but something the native
  * decoder leaves to the agent by design: Open vSwitch's NXM-class match
- * fields (nw_ttl, tcp_flags as the codec writes them), set_field metadata,
- * a buffer id, a delete that carries instructions.
+ * fields (nw_ttl, tcp_flags as the codec writes them), set_field metadata
+ * (which the switch then refuses), a buffer id, a delete that carries
+ * instructions.
  */
 type Expect = 'taken' | 'fallback' | 'agent';
 interface Case {
@@ -393,6 +394,7 @@ describe('agent: raw 1.3 FLOW_MODs decoded by the logic give what the TypeScript
     const expectedFallbacks: string[] = [];
     const leftToAgent: string[] = [];
     const differences: string[] = [];
+    const refusals = new Map<string, Outcome>();
     let total = 0;
     for (const [group, build] of GROUPS) {
       const cases = build();
@@ -413,6 +415,7 @@ describe('agent: raw 1.3 FLOW_MODs decoded by the logic give what the TypeScript
         rest = rest.slice(taken + 1);
       }
       cases.forEach((c, i) => {
+        if (slow[i] !== 'ok') refusals.set(c.name, slow[i]);
         if (slow[i] !== fast[i]) differences.push(`${group}: ${c.name}: TypeScript ${slow[i]}, of13 ${fast[i]} (message ${c.raw.toString('hex')})`);
       });
       // Every difference is listed, not just the first: a report names each message at fault.
@@ -427,11 +430,27 @@ describe('agent: raw 1.3 FLOW_MODs decoded by the logic give what the TypeScript
       }
     }
     expect(differences).to.deep.equal([]);
+    // The corpus proves something only if its bad messages were refused, and the logic refused at apply time the ones it took.
+    expect(expectedFallbacks.filter((n) => !refusals.has(n) && !leftToAgent.includes(n))).to.deep.equal([]);
+    expect(Object.fromEntries([...refusals].filter(([n]) => !expectedFallbacks.includes(n)))).to.deep.equal({
+      'overlap with check_overlap': 'OFPFMFC_OVERLAP', 'unknown group': 'OFPBAC_BAD_OUT_GROUP', 'unknown meter': 'OFPMMFC_UNKNOWN_METER',
+      'unknown group in write actions': 'OFPBAC_BAD_OUT_GROUP', 'modify to an unknown group': 'OFPBAC_BAD_OUT_GROUP',
+    });
     // Exactly the malformed ones and the few kinds left to the agent fell back: the fast path is alive.
     expect(fellBack).to.deep.equal(expectedFallbacks);
     expect(leftToAgent).to.have.length(6);
     expect(total - fellBack.length).to.be.greaterThan(130);
     // Only the fallbacks' own text lines reached B's logic as text.
     expect(textLines.length).to.be.at.most(fellBack.length);
+  });
+
+  it('a switch without flow tables takes none, so each gets the usual refusal', async () => {
+    const sw = new datapath.Switch({ name: 'dfl', workers: 1, logic: 'l2-learning' });
+    switches.push(sw);
+    const log = createLogger({ level: 'error', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
+    const l2 = new BridgeAgent({ bridge: 'dfl', sw, log, failMode: 'secure', hasControllers: true });
+    const raw = message({});
+    expect(await l2.handleFlowMods13Raw(session, [raw, message({})])).to.deep.equal({ results: [], taken: 0 });
+    expect(await slowPath(l2, raw, true)).to.equal('OFPBRC_EPERM');
   });
 });
