@@ -197,9 +197,10 @@ bool Decoder::Run() {
   std::vector<std::string> tokens;
   if (!Instructions(at, &tokens)) return false;
   if (del) {
-    // The codec checks a delete's instructions, the text path drops them:
-    // the agent keeps those deletes.
-    if (!tokens.empty() || at != len_) return No("instructions in a delete");
+    // A delete's instructions mean nothing (1.3.5 §6.4): the codec checks
+    // them, the text path drops them.  Instructions() took only what the
+    // codec accepts, so they are dropped here too.
+    fm_->ins_tokens.clear();
   } else {
     auto ins = std::make_shared<ofl::Instructions>();
     ParseEnv env;

@@ -241,9 +241,10 @@ MSW_TEST(of13_mod_and_del_select_as_their_text_lines) {
   loose.cookie = 0x20;
   loose.cookie_mask = 0xf0;
   loose.instructions = ActionsIns(4, Output(8));
-  Mod del;  // DELETE in table 0 of flows outputting to 2
+  Mod del;  // DELETE in table 0 of flows outputting to 2 (its instructions mean nothing)
   del.command = 3;
   del.out_port = 2;
+  del.instructions = ActionsIns(4, Output(9));
   Mod del_strict;  // DELETE_STRICT everywhere
   del_strict.command = 4;
   del_strict.table = 0xff;
@@ -340,7 +341,8 @@ MSW_TEST(of13_refuses_as_not_taken_what_the_agent_must_answer) {
   not_taken(m, "header length short of the message");
   m = ok;
   m.command = 3;
-  not_taken(m, "a delete carrying instructions");
+  m.instructions = ActionsIns(4, Simple(26, 0x88e7, 2));
+  not_taken(m, "a delete carrying instructions the logic leaves to the agent");
   Logic l;
   std::string r;
   CHECK_EQ(l.Run("of13 04zz", &r), ENOTSUP);
