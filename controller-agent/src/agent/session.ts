@@ -17,7 +17,8 @@
 // and keeps requests sharing one xid in order.  Decode errors enter the
 // same queue, so their OFPT_ERROR is ordered like a reply.  Only echo
 // requests and replies bypass the queue: they say nothing about state, and
-// a keepalive must not wait behind a 10 000-flow batch.  On a 1.3 session
+// a keepalive must not wait behind a 10 000-flow batch (nor does a
+// barrier on an idle session, which has nothing to wait for).  On a 1.3 session
 // a FLOW_MOD is queued undecoded: when it reaches the head, it and the raw
 // FLOW_MODs behind it go to a handler that decodes them itself
 // (handleFlowMods13Raw: the install rate); one the handler leaves alone
@@ -272,7 +273,17 @@ export class Session implements SessionView {
     // A 1.3 FLOW_MOD waits undecoded: the switch may decode it itself.
     if (raw[0] === OFP_VERSION_1_3 && raw[1] === OFPT13_FLOW_MOD && this.version === OFP_VERSION_1_3) return this.enqueue({ kind: 'raw', raw });
     const item = this.decodeItem(raw);
-    if (item !== undefined) this.enqueue(item);
+    if (item === undefined) return;
+    // A barrier on an idle session is answered at once: with nothing queued
+    // or being handled, everything before it is applied and answered.
+    if (item.kind === 'message' && item.msg.type === 'OFPT_BARRIER_REQUEST' && this.idle()) {
+      return this.send({ version: this.version, xid: item.msg.xid, type: 'OFPT_BARRIER_REPLY' });
+    }
+    this.enqueue(item);
+  }
+
+  private idle(): boolean {
+    return this.head === this.queue.length && !this.draining && !this.drainQueued;
   }
 
   // What message 'raw' is queued as, or undefined when it needs no place

@@ -8,6 +8,7 @@ import type { OfMessage } from '../../../controller-agent/src/openflow';
 import { PacketInLimiter } from '../../../controller-agent/src/agent/rate-limit';
 import type { AsyncMessage, BridgeHandler } from '../../../controller-agent/src/agent/types';
 import { FakeHandler, handshake, negotiatedVersion, OfPeer, startRig, TEST_PORTS, type Rig } from './session-rig';
+import { waitFor } from '../../support/wait';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -252,6 +253,33 @@ describe('agent session: ordering and barrier', () => {
       ['OFPT_FLOW_MOD', 7], ['OFPT_FLOW_MOD', 7], ['OFPT_FLOW_MOD', 7], ['OFPT_MULTIPART_REQUEST', 8],
     ]);
     expect(rig.handler.calls.every((c) => c.at < barrierAt)).to.equal(true);
+  });
+
+  it('a barrier written alone while an earlier message is still being handled waits for it; on an idle session it is answered at once', async () => {
+    rig = await startRig();
+    let finishedAt = 0;
+    rig.handler.answer = async (_s, m) => {
+      if (m.type === 'OFPT_MULTIPART_REQUEST') {
+        await new Promise((r) => setTimeout(r, 80));
+        finishedAt = performance.now();
+        return [{ version: 4, xid: 0, type: 'OFPT_MULTIPART_REPLY', flags: 0, mpType: 'OFPMP_DESC', desc: { mfrDesc: 'm', hwDesc: 'h', swDesc: 's', serialNum: 'n', dpDesc: 'd' } }];
+      }
+      return [];
+    };
+    peer = await handshake(rig);
+    await negotiatedVersion(rig);
+    peer.send({ version: 4, xid: 30, type: 'OFPT_MULTIPART_REQUEST', flags: 0, mpType: 'OFPMP_DESC' });
+    await waitFor(() => rig!.handler.calls.length === 1, { what: 'the DESC request at the handler', timeoutMs: 2000, intervalMs: 2 });
+    // The queue is empty now, but the DESC request is still being handled.
+    peer.send({ version: 4, xid: 31, type: 'OFPT_BARRIER_REQUEST' });
+    const first = await peer.next();
+    expect(first).to.include({ type: 'OFPT_MULTIPART_REPLY', xid: 30 });
+    expect(await peer.expect('OFPT_BARRIER_REPLY')).to.include({ xid: 31 });
+    expect(finishedAt).to.be.greaterThan(0);
+    // Idle: the reply comes without the handler or anything else in between.
+    peer.send({ version: 4, xid: 32, type: 'OFPT_BARRIER_REQUEST' });
+    expect(await peer.next()).to.include({ type: 'OFPT_BARRIER_REPLY', xid: 32 });
+    expect(rig.handler.calls.map((c) => c.type)).to.deep.equal(['OFPT_MULTIPART_REQUEST']);
   });
 
   it('hands FLOW_MODs queued back to back to handleFlowMods at once, answering each in its place before the barrier', async () => {
