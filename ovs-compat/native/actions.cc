@@ -224,31 +224,10 @@ std::string ParseOne(const std::string& tok, const ParseEnv& env, Action* a) {
   return "bad_action.bad_type: unknown action " + Quote(tok);
 }
 
-const char* ReservedName(uint32_t port) {
-  switch (port) {
-    case kPortInPort: return "in_port";
-    case kPortTable: return "table";
-    case kPortNormal: return "normal";
-    case kPortFlood: return "flood";
-    case kPortAll: return "all";
-    case kPortLocal: return "local";
-    default: return nullptr;
-  }
-}
-
 std::string FormatOne(const Action& a) {
   char buf[64];
   switch (a.type) {
-    case Act::kOutput:
-      if (a.arg32 == kPortController) {
-        if (a.arg16 == 0xffff) return "output:controller";
-        std::snprintf(buf, sizeof buf, "output:controller:%u", a.arg16);
-      } else if (const char* r = ReservedName(a.arg32)) {
-        std::snprintf(buf, sizeof buf, "output:%s", r);
-      } else {
-        std::snprintf(buf, sizeof buf, "output:%u", a.arg32);
-      }
-      return buf;
+    case Act::kOutput: return FormatOutput(a.arg32, a.arg16);
     case Act::kGroup: return "group:" + std::to_string(a.arg32);
     case Act::kSetField: return FormatSetField(a);
     case Act::kPushVlan: std::snprintf(buf, sizeof buf, "push_vlan:0x%04x", a.arg16); return buf;
@@ -267,6 +246,31 @@ std::string FormatOne(const Action& a) {
 }
 
 }  // namespace
+
+const char* ReservedPortName(uint32_t port) {
+  switch (port) {
+    case kPortInPort: return "in_port";
+    case kPortTable: return "table";
+    case kPortNormal: return "normal";
+    case kPortFlood: return "flood";
+    case kPortAll: return "all";
+    case kPortController: return "controller";
+    case kPortLocal: return "local";
+    default: return nullptr;
+  }
+}
+
+std::string FormatOutput(uint32_t port, uint16_t max_len) {
+  char buf[48];
+  if (port == kPortController && max_len != 0xffff) {
+    std::snprintf(buf, sizeof buf, "output:controller:%u", max_len);
+  } else if (const char* r = ReservedPortName(port)) {
+    std::snprintf(buf, sizeof buf, "output:%s", r);
+  } else {
+    std::snprintf(buf, sizeof buf, "output:%u", port);
+  }
+  return buf;
+}
 
 std::string ParseActions(const std::string& text, const ParseEnv& env, ActionList* out) {
   *out = ActionList();

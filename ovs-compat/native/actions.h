@@ -112,6 +112,13 @@ std::string ParseActions(const std::string& text, const ParseEnv& env, ActionLis
 // The list as ParseActions reads it back; "drop" when empty.
 std::string FormatActions(const ActionList& list);
 
+// The reserved port's word in the text form (in_port, table, normal, flood,
+// all, controller, local), or null for a port number.
+const char* ReservedPortName(uint32_t port);
+// An output action as the text form writes it (`output:2`, `output:flood`,
+// `output:controller:128`; 0xffff as 'max_len' is the whole packet).
+std::string FormatOutput(uint32_t port, uint16_t max_len);
+
 // True if 'list' outputs to 'port' (a port number or kPort*), or uses
 // 'group' (for out_port / out_group filters).
 bool ActionsOutputTo(const ActionList& list, uint32_t port);

@@ -67,20 +67,6 @@ const Oxm kOxm[] = {
 };
 constexpr size_t kNumOxm = sizeof kOxm / sizeof kOxm[0];
 
-// Reserved port numbers as the text form's words (to-native.ts nativePort).
-const char* PortWord(uint32_t port) {
-  switch (port) {
-    case kPortInPort: return "in_port";
-    case kPortTable: return "table";
-    case kPortNormal: return "normal";
-    case kPortFlood: return "flood";
-    case kPortAll: return "all";
-    case kPortController: return "controller";
-    case kPortLocal: return "local";
-    default: return nullptr;
-  }
-}
-
 bool FromHex(const char* hex, size_t len, std::vector<uint8_t>* out) {
   if (len % 2) return false;
   out->resize(len / 2);
@@ -184,7 +170,7 @@ bool Decoder::Run() {
     fm_->reset_counts = !del && (flags & 4);
   }
   if (del && out_port != kAnyPort) {
-    if (!PortWord(out_port) && (out_port == 0 || out_port > MSW_MAX_PORTS))
+    if (!ReservedPortName(out_port) && (out_port == 0 || out_port > MSW_MAX_PORTS))
       return No("out_port is no switch port");
     fm_->out_port = out_port;
   }
@@ -349,14 +335,8 @@ bool Decoder::Action(const uint8_t* a, uint16_t type, uint16_t len, std::string*
       const uint32_t port = Be32(a + 4);
       const uint16_t max_len = Be16(a + 8);
       if (port == 0 || port == kAnyPort) return No("output to port 0 or ANY");
-      if (port == kPortController && max_len != 0xffff) {
-        std::snprintf(buf, sizeof buf, "output:controller:%u", max_len);
-      } else if (const char* w = PortWord(port)) {
-        std::snprintf(buf, sizeof buf, "output:%s", w);
-      } else {
-        std::snprintf(buf, sizeof buf, "output:%u", port);
-      }
-      break;
+      *text += FormatOutput(port, max_len);
+      return true;
     }
     case 11: std::snprintf(buf, sizeof buf, "copy_ttl_out"); break;
     case 12: std::snprintf(buf, sizeof buf, "copy_ttl_in"); break;
