@@ -121,12 +121,18 @@ export class Session implements SessionView {
     readonly target: string,
     readonly kind: 'active' | 'passive',
     readonly peer: string,
-    /** False for service connections (the mgmt socket): their life is logged at debug level, not info. */
+    /**
+     * False for service connections (the mgmt socket): their life is logged
+     * at debug level, not info, and they get no async messages until they
+     * set a nonzero miss_send_len.
+     */
     readonly controller: boolean,
     private readonly ctx: SessionContext,
     private readonly hooks: SessionHooks,
   ) {
     this.log = ctx.log.child({ session: id, target, peer });
+    // As Open vSwitch: a service connection starts with miss_send_len 0.
+    if (!controller) this.missSendLen = 0;
     this.limiter = new PacketInLimiter(ctx.packetInRate);
     ctx.roles.add(id);
   }
@@ -147,9 +153,18 @@ export class Session implements SessionView {
     return this.state === 'closed';
   }
 
+  /**
+   * Whether async messages go to this session at all: a service connection
+   * (the mgmt socket: ovs-ofctl) gets none until it sets a nonzero
+   * miss_send_len, as Open vSwitch does (`ovs-ofctl monitor br0 65534`).
+   */
+  private get receivesAsync(): boolean {
+    return this.controller || this.missSendLen !== 0;
+  }
+
   /** Connected, and its version, role and async config take packet-ins of some reason. */
   get takesPacketIns(): boolean {
-    if (this.state !== 'connected') return false;
+    if (this.state !== 'connected' || !this.receivesAsync) return false;
     return this.version === OFP_VERSION_1_0 || this.asyncMasks.packetInMask[this.role === 'OFPCR_ROLE_SLAVE' ? 1 : 0] !== 0;
   }
 
@@ -190,7 +205,7 @@ export class Session implements SessionView {
 
   /** Sends 'msg' if this session's role and async config want it; packet-ins are rate-limited. */
   sendAsync(msg: AsyncMessage, opts: SendAsyncOptions = {}): void {
-    if (this.state !== 'connected' || !allowsAsync(this.asyncMasks, this.version, this.role, msg)) return;
+    if (this.state !== 'connected' || !this.receivesAsync || !allowsAsync(this.asyncMasks, this.version, this.role, msg)) return;
     if (msg.type === 'OFPT_PACKET_IN') {
       if (this.socket.writableLength > ASYNC_SEND_LIMIT) {
         this.ctx.observer?.packetIn(this, msg.reason, 'queue_full');

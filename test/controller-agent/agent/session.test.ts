@@ -363,6 +363,32 @@ describe('agent session: async messages', () => {
     await rig?.close();
   });
 
+  it('a service connection (the mgmt socket) starts at miss_send_len 0 and gets no async message until it sets a nonzero one, as Open vSwitch', async () => {
+    rig = await startRig();
+    rig.handler.answer = (s, m) => (m.type === 'OFPT_GET_CONFIG_REQUEST'
+      ? [{ version: 4, xid: 0, type: 'OFPT_GET_CONFIG_REPLY', flags: 0, missSendLen: s.missSendLen }] : []);
+    const controller = await handshake(rig);
+    const mgmt = await OfPeer.connect({ path: rig.manager.mgmtPath });
+    await mgmt.expect('OFPT_HELLO');
+    mgmt.send({ version: 4, xid: 1, type: 'OFPT_HELLO', versions: [4] });
+    peers.push(controller, mgmt);
+    await negotiatedVersion(rig, 2);
+    mgmt.send({ version: 4, xid: 2, type: 'OFPT_GET_CONFIG_REQUEST' });
+    expect(await mgmt.expect('OFPT_GET_CONFIG_REPLY')).to.include({ xid: 2, missSendLen: 0 });
+    rig.manager.sendAsync(packetIn(0));
+    rig.manager.sendAsync(portStatus(2));
+    expect(await controller.expect('OFPT_PACKET_IN')).to.include({ reason: 0 });
+    expect(await controller.expect('OFPT_PORT_STATUS')).to.include({ reason: 2 });
+    expect(await mgmt.quiet(100)).to.equal(undefined);
+    // `ovs-ofctl monitor br0 65534` asks for them with SET_CONFIG.
+    mgmt.send({ version: 4, xid: 3, type: 'OFPT_SET_CONFIG', flags: 0, missSendLen: 65534 }, { version: 4, xid: 4, type: 'OFPT_BARRIER_REQUEST' });
+    await mgmt.expect('OFPT_BARRIER_REPLY');
+    rig.manager.sendAsync(packetIn(0));
+    rig.manager.sendAsync(portStatus(2));
+    expect(await mgmt.expect('OFPT_PACKET_IN')).to.include({ reason: 0 });
+    expect(await mgmt.expect('OFPT_PORT_STATUS')).to.include({ reason: 2 });
+  });
+
   it('filters by role and async config: 1.3 defaults, SET_ASYNC, GET_ASYNC; 1.0 gets everything', async () => {
     rig = await startRig();
     const master = await handshake(rig);
