@@ -326,9 +326,13 @@ export class BridgeAgent implements BridgeHandler {
 
   /** PACKET_OUTs queued back to back (the session batches them): their frames leave in one sendFrames call. */
   async handlePacketOuts(_session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]> {
+    // As handleFlowMods: a message of another type gets its own error, the others go.
     const outs = msgs.filter((m): m is Extract<Message, { type: 'OFPT_PACKET_OUT' }> => m.type === 'OFPT_PACKET_OUT');
-    if (outs.length !== msgs.length) return msgs.map((m) => new OpenFlowError('OFPBRC_BAD_TYPE', `${m.type} in a PACKET_OUT batch`));
-    return packetOuts(this.o.sw, outs).map((r) => {
+    const results = packetOuts(this.o.sw, outs);
+    let k = 0;
+    return msgs.map((m) => {
+      if (m.type !== 'OFPT_PACKET_OUT') return new OpenFlowError('OFPBRC_BAD_TYPE', `${m.type} in a PACKET_OUT batch`);
+      const r = results[k++];
       if (r instanceof OpenFlowError) return r;
       for (const { msg: pi, opts } of r) this.send(pi, opts);
       return [];

@@ -74,6 +74,21 @@ describe('agent: BridgeAgent on the openflow logic', function () {
     rig?.close();
   });
 
+  it('a PACKET_OUT batch holding another message answers that one BAD_TYPE in its place and still sends the packet-outs', async () => {
+    await setup();
+    rig.sw.addMemifInterface({ id: 2, port: 2 });
+    const c = await rig.connect(2);
+    const po = (xid: number, n: number): Message => ({
+      version: OFP_VERSION_1_3, xid, type: 'OFPT_PACKET_OUT', bufferId: OFP_NO_BUFFER, inPort: OFPP_CONTROLLER,
+      actions: [{ type: 'output', port: 2 }], data: frame(mac(9), mac(8), 60, n),
+    } as Message);
+    const results = await agent.handlePacketOuts(session, [po(1, 1), { version: OFP_VERSION_1_3, xid: 2, type: 'OFPT_BARRIER_REQUEST' }, po(3, 3)]);
+    expect(results[0]).to.deep.equal([]);
+    expect(results[1]).to.be.instanceOf(OpenFlowError).with.property('errorName', 'OFPBRC_BAD_TYPE');
+    expect(results[2]).to.deep.equal([]);
+    expect(receive(c, 2).map((b) => b.readUInt32BE(14))).to.deep.equal([1, 3]);
+  });
+
   it('flow stats echo the installed match, priority, cookie, flags, timeouts and instructions exactly', async () => {
     await setup();
     const mod = flowMod({
