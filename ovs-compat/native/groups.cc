@@ -14,19 +14,6 @@
 
 namespace ofl {
 
-// What workers read: an open-addressed index from id to group, built whole
-// by Publish.  'owned' keeps every indexed group alive while a reader may
-// hold this version.
-struct GroupVersion {
-  struct Slot {
-    uint32_t id;
-    const Group* group;  // null: empty slot
-  };
-  std::vector<Slot> slots;  // power of two
-  uint32_t mask = 0;
-  std::vector<std::shared_ptr<const Group>> owned;
-};
-
 namespace {
 
 uint64_t MonotonicNs() {
@@ -34,8 +21,6 @@ uint64_t MonotonicNs() {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
-
-inline uint32_t SlotOf(uint32_t id, uint32_t mask) { return (id * 0x9e3779b1u) >> 7 & mask; }
 
 // A 64-bit finalizer (splitmix64): spreads (flow hash, bucket) pairs so
 // that each bucket's draw is independent of the others'.
@@ -152,24 +137,13 @@ std::string ParseBucket(const std::string& tok, const std::string& body, GroupTy
 }  // namespace
 
 GroupTable::GroupTable(uint32_t n_workers)
-    : n_slots_(n_workers + 1), now_ns_(MonotonicNs), current_(new GroupVersion) {}
+    : n_slots_(n_workers + 1), now_ns_(MonotonicNs) {}
 
-GroupTable::~GroupTable() {
-  delete current_.load();
-  for (const GroupVersion* v : retired_) delete v;
-}
+GroupTable::~GroupTable() = default;
 
 // ---- workers ----
 
-const Group* GroupTable::Find(uint32_t id) const {
-  const GroupVersion* v = current_.load(std::memory_order_acquire);
-  if (v->slots.empty()) return nullptr;
-  for (uint32_t i = SlotOf(id, v->mask);; i = (i + 1) & v->mask) {
-    const GroupVersion::Slot& s = v->slots[i];
-    if (!s.group) return nullptr;
-    if (s.id == id) return s.group;
-  }
-}
+const Group* GroupTable::Find(uint32_t id) const { return published_.Find(id); }
 
 bool GroupTable::BucketLive(const Bucket& b, const PortState& ports, uint32_t depth) const {
   if (b.watch_port != kWatchNone && !ports.IsUp(b.watch_port)) return false;
@@ -413,26 +387,9 @@ std::string GroupTable::Apply(const GroupMod& mod, std::vector<uint32_t>* delete
   return "";
 }
 
-void GroupTable::Publish() {
-  auto* v = new GroupVersion;
-  uint32_t cap = 8;
-  while (cap < 2 * groups_.size()) cap <<= 1;
-  v->slots.assign(cap, GroupVersion::Slot{0, nullptr});
-  v->mask = cap - 1;
-  v->owned.reserve(groups_.size());
-  for (const auto& kv : groups_) {
-    uint32_t i = SlotOf(kv.first, v->mask);
-    while (v->slots[i].group) i = (i + 1) & v->mask;
-    v->slots[i] = GroupVersion::Slot{kv.first, kv.second.get()};
-    v->owned.push_back(kv.second);
-  }
-  retired_.push_back(current_.exchange(v, std::memory_order_acq_rel));
-}
+void GroupTable::Publish() { published_.Publish(groups_); }
 
-void GroupTable::ReleaseRetired() {
-  for (const GroupVersion* v : retired_) delete v;
-  retired_.clear();
-}
+void GroupTable::ReleaseRetired() { published_.ReleaseRetired(); }
 
 bool GroupTable::Exists(uint32_t id) const { return groups_.count(id) != 0; }
 

@@ -31,10 +31,9 @@
 //
 // Thread-safety
 //   As classifier.h: the control thread edits a private map of immutable
-//   Groups; Publish() builds a new immutable Version (an open-addressed id
-//   index) and swaps it in with one atomic store; what it replaced goes on
-//   a retired list that ReleaseRetired() frees after the caller's grace
-//   period.  Workers (Find, Choose) never block or allocate; the only
+//   Groups; Publish() swaps in a new immutable id index (published_ids.h);
+//   what it replaced goes on a retired list that ReleaseRetired() frees
+//   after the caller's grace period.  Workers (Find, Choose) never block or allocate; the only
 //   thing they write is the per-worker counters (WorkerCounters).  Counters
 //   survive group_mod for the group (not for the buckets, which are new).
 #ifndef MSWITCH_OVS_COMPAT_GROUPS_H_
@@ -47,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "published_ids.h"
 #include "actions.h"
 #include "worker_counters.h"
 #include "pipeline.h"
@@ -89,8 +89,6 @@ struct GroupMod {
   GroupType type = GroupType::kAll;
   std::vector<Bucket> buckets;
 };
-
-struct GroupVersion;
 
 class GroupTable {
  public:
@@ -142,8 +140,7 @@ class GroupTable {
   uint32_t n_slots_;
   uint64_t (*now_ns_)();
   std::map<uint32_t, std::shared_ptr<const Group>> groups_;  // control-side
-  std::atomic<const GroupVersion*> current_;
-  std::vector<const GroupVersion*> retired_;
+  PublishedIds<const Group> published_;  // what workers read
 };
 
 }  // namespace ofl

@@ -11,19 +11,6 @@
 
 namespace ofl {
 
-// What workers read: an open-addressed index from id to meter, built whole
-// by Publish; 'owned' keeps every indexed meter alive while a reader may
-// hold this version.
-struct MeterVersion {
-  struct Slot {
-    uint32_t id;
-    Meter* meter;  // null: empty slot
-  };
-  std::vector<Slot> slots;  // power of two
-  uint32_t mask = 0;
-  std::vector<std::shared_ptr<Meter>> owned;
-};
-
 namespace {
 
 constexpr uint64_t kT16PerSecond = 16000000000ull;  // time unit: 1/16 ns
@@ -36,7 +23,6 @@ uint64_t MonotonicNs() {
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
-inline uint32_t SlotOf(uint32_t id, uint32_t mask) { return (id * 0x9e3779b1u) >> 7 & mask; }
 
 std::string Err(const char* type_code, const std::string& why) {
   return std::string(type_code) + ": " + why;
@@ -114,28 +100,15 @@ std::string ParseBand(const std::string& tok, Band* b) {
 }  // namespace
 
 MeterTable::MeterTable(uint32_t n_workers)
-    : n_slots_(n_workers + 1), now_ns_(MonotonicNs), current_(new MeterVersion) {}
+    : n_slots_(n_workers + 1), now_ns_(MonotonicNs) {}
 
-MeterTable::~MeterTable() {
-  delete current_.load();
-  for (const MeterVersion* v : retired_) delete v;
-}
+MeterTable::~MeterTable() = default;
 
 // ---- workers ----
 
 MeterTable::Verdict MeterTable::Apply(uint32_t id, uint32_t bytes, uint64_t now_ns,
                                       uint32_t worker, uint8_t* prec_level) {
-  const MeterVersion* v = current_.load(std::memory_order_acquire);
-  Meter* m = nullptr;
-  if (!v->slots.empty()) {
-    for (uint32_t i = SlotOf(id, v->mask);; i = (i + 1) & v->mask) {
-      if (!v->slots[i].meter) break;
-      if (v->slots[i].id == id) {
-        m = v->slots[i].meter;
-        break;
-      }
-    }
-  }
+  Meter* m = published_.Find(id);
   if (!m) return kDrop;
   m->stats->Count(worker, bytes);
   const uint64_t now = now_ns * 16;
@@ -268,26 +241,9 @@ std::string MeterTable::Apply(const MeterMod& mod, std::vector<uint32_t>* delete
   return "";
 }
 
-void MeterTable::Publish() {
-  auto* v = new MeterVersion;
-  uint32_t cap = 8;
-  while (cap < 2 * meters_.size()) cap <<= 1;
-  v->slots.assign(cap, MeterVersion::Slot{0, nullptr});
-  v->mask = cap - 1;
-  v->owned.reserve(meters_.size());
-  for (const auto& kv : meters_) {
-    uint32_t i = SlotOf(kv.first, v->mask);
-    while (v->slots[i].meter) i = (i + 1) & v->mask;
-    v->slots[i] = MeterVersion::Slot{kv.first, kv.second.get()};
-    v->owned.push_back(kv.second);
-  }
-  retired_.push_back(current_.exchange(v, std::memory_order_acq_rel));
-}
+void MeterTable::Publish() { published_.Publish(meters_); }
 
-void MeterTable::ReleaseRetired() {
-  for (const MeterVersion* v : retired_) delete v;
-  retired_.clear();
-}
+void MeterTable::ReleaseRetired() { published_.ReleaseRetired(); }
 
 bool MeterTable::Exists(uint32_t id) const { return meters_.count(id) != 0; }
 

@@ -32,8 +32,8 @@
 //
 // Thread-safety
 //   As classifier.h: the control thread edits a private map; Publish()
-//   swaps in an immutable Version (an open-addressed id index) with one
-//   atomic store; ReleaseRetired() frees old versions and meters after the
+//   swaps in an immutable id index (published_ids.h) with one atomic
+//   store; ReleaseRetired() frees old versions and meters after the
 //   caller's grace period.  Workers (Apply) touch only the bands' TAT
 //   atomics and per-worker counters (WorkerCounters, exact).  meter_mod keeps
 //   the meter's counters and starts its bands anew.
@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "published_ids.h"
 #include "worker_counters.h"
 #include "pipeline.h"
 
@@ -99,8 +100,6 @@ struct MeterMod {
   std::vector<Band> bands;
 };
 
-struct MeterVersion;
-
 class MeterTable {
  public:
   enum Verdict { kPass, kDrop, kRemark };
@@ -145,8 +144,7 @@ class MeterTable {
   uint32_t n_slots_;
   uint64_t (*now_ns_)();
   std::map<uint32_t, std::shared_ptr<Meter>> meters_;  // control-side
-  std::atomic<const MeterVersion*> current_;
-  std::vector<const MeterVersion*> retired_;
+  PublishedIds<Meter> published_;  // what workers read
 };
 
 }  // namespace ofl
