@@ -14,13 +14,13 @@
 // in the after hooks; only 10.99.x.x addresses inside those namespaces.
 import { expect } from 'chai';
 
-import type { NativeSwitch, PortInfo, SwitchEvent } from '../../controller-agent/src/datapath';
-import { ip, Netns, netnsUnavailable, ping } from '../support/netns';
-import type { NetnsHost } from '../support/netns';
+import type { NativeSwitch, SwitchEvent } from '../../controller-agent/src/datapath';
+import { ip, Netns, ping } from '../support/netns';
 import { macOf, perQueueStat, QueuedHosts, tcpTransfer, txChecksumOff, udpTransfer } from '../support/netns-traffic';
 import { sleep, waitFor } from '../support/wait';
 import { makeRig, receive } from './switch-rig';
 import type { Rig } from './switch-rig';
+import { idleOver, skipUnlessNetns, twoHosts } from './two-hosts';
 
 type Kind = 'afxdp' | 'afpacket';
 
@@ -31,109 +31,66 @@ function attach(sw: NativeSwitch, kind: Kind, ifname: string, extra: { worker?: 
   return kind === 'afxdp' ? sw.addAfXdpPort({ ifname, ...extra }) : sw.addAfPacketPort({ ifname, ...extra });
 }
 
-function skipUnlessNetns(this: Mocha.Context): void {
-  const why = netnsUnavailable();
-  if (why) {
-    // eslint-disable-next-line no-console
-    console.log(`      skipped: ${why}`);
-    this.skip();
-  }
-}
-
-// Worker wake-ups and busy time over 'ms' of no traffic.
-async function idleOver(sw: NativeSwitch, ms: number): Promise<{ wakeups: number; busySeconds: number }> {
-  const sum = () => sw.workers().reduce((t, w) => ({ wakeups: t.wakeups + w.wakeups, busySeconds: t.busySeconds + w.busySeconds }),
-    { wakeups: 0, busySeconds: 0 });
-  const before = sum();
-  await sleep(ms);
-  const after = sum();
-  return { wakeups: after.wakeups - before.wakeups, busySeconds: after.busySeconds - before.busySeconds };
-}
-
 for (const kind of ['afxdp', 'afpacket'] as Kind[]) {
   describe(`${kind} port forced: namespaces on veths through the switch`, function () {
     this.timeout(60000);
-    let net: Netns;
-    let rig: Rig | undefined;
-    let h1: NetnsHost;
-    let h2: NetnsHost;
-
-    before(skipUnlessNetns);
-
-    beforeEach(function () {
-      net = new Netns();
-      h1 = net.addHost('a', '10.99.0.1');
-      h2 = net.addHost('b', '10.99.0.2');
-      // See txChecksumOff: the switch sees frames as the wire would.
-      for (const h of [h1, h2]) txChecksumOff(h.ns, h.inner);
-    });
-
-    afterEach(function () {
-      rig?.close();
-      rig = undefined;
-      net?.cleanup();
-    });
-
-    const port = (index: number): PortInfo => {
-      const p = rig!.sw.ports().find((x) => x.index === index);
-      if (!p) throw new Error(`no port ${index}`);
-      return p;
-    };
+    // See txChecksumOff: the switch sees frames as the wire would.
+    const t = twoHosts((h) => txChecksumOff(h.ns, h.inner));
 
     it('pings both ways, counts what it forwarded, and sleeps when idle', async function () {
-      rig = await makeRig();
-      const a = attach(rig.sw, kind, h1.outer);
-      const b = attach(rig.sw, kind, h2.outer);
-      expect(port(a)).to.include({ kind, name: h1.outer, up: true });
-      const there = await ping(h1.ns, h2.addr);
-      const back = await ping(h2.ns, h1.addr);
+      t.rig = await makeRig();
+      const a = attach(t.rig.sw, kind, t.h1.outer);
+      const b = attach(t.rig.sw, kind, t.h2.outer);
+      expect(t.port(a)).to.include({ kind, name: t.h1.outer, up: true });
+      const there = await ping(t.h1.ns, t.h2.addr);
+      const back = await ping(t.h2.ns, t.h1.addr);
       expect(there.received, there.output).to.equal(5);
       expect(back.received, back.output).to.equal(5);
       // eslint-disable-next-line no-console
       console.log(`      ${kind} ping RTT min/avg/max ${there.rttMinMs}/${there.rttAvgMs}/${there.rttMaxMs} ms`);
-      const pa = port(a);
-      const pb = port(b);
+      const pa = t.port(a);
+      const pb = t.port(b);
       for (const [p, dir] of [[pa, 'a'], [pb, 'b']] as const) {
         expect(p.rxPackets, `${dir} rx`).to.be.at.least(11);  // ARP + 5 requests + 5 replies
         expect(p.txPackets, `${dir} tx`).to.be.at.least(11);
         expect(p.rxBytes, `${dir} rx bytes`).to.be.at.least(p.rxPackets * 42);
         expect(Object.values(p.drops).reduce((x, y) => x + y, 0), `${p.name} drops`).to.equal(0);
       }
-      const idle = await idleOver(rig.sw, 1000);
+      const idle = await idleOver(t.rig.sw, 1000);
       expect(idle.busySeconds, 'worker busy time over 1 s idle').to.be.below(0.2);
       expect(idle.wakeups, 'worker wake-ups over 1 s idle').to.be.below(100);
     });
 
     it('carries a 4 MB TCP transfer and 3000 UDP datagrams intact (digests compared)', async function () {
-      rig = await makeRig({ workers: 2 });
-      attach(rig.sw, kind, h1.outer, { worker: 0 });
-      attach(rig.sw, kind, h2.outer, { worker: 1 });
-      const tcp = await tcpTransfer(h2.ns, h2.addr, h1.ns, 4 << 20);
+      t.rig = await makeRig({ workers: 2 });
+      attach(t.rig.sw, kind, t.h1.outer, { worker: 0 });
+      attach(t.rig.sw, kind, t.h2.outer, { worker: 1 });
+      const tcp = await tcpTransfer(t.h2.ns, t.h2.addr, t.h1.ns, 4 << 20);
       expect(tcp.receivedBytes).to.equal(4 << 20);
       expect(tcp.receivedSha256).to.equal(tcp.sentSha256);
-      const back = await tcpTransfer(h1.ns, h1.addr, h2.ns, 4 << 20, 5203, 7);
+      const back = await tcpTransfer(t.h1.ns, t.h1.addr, t.h2.ns, 4 << 20, 5203, 7);
       expect(back.receivedSha256).to.equal(back.sentSha256);
-      const udp = await udpTransfer(h2.ns, h2.addr, h1.ns, 3000);
+      const udp = await udpTransfer(t.h2.ns, t.h2.addr, t.h1.ns, 3000);
       expect(udp).to.deep.equal({ sent: 3000, received: 3000, corrupt: 0, duplicates: 0 });
     });
 
     it('floods ARP to every port and confines learned unicast to its port', async function () {
-      rig = await makeRig();
-      attach(rig.sw, kind, h1.outer);
-      attach(rig.sw, kind, h2.outer);
-      const client = await rig.connect(9);
+      t.rig = await makeRig();
+      attach(t.rig.sw, kind, t.h1.outer);
+      attach(t.rig.sw, kind, t.h2.outer);
+      const client = await t.rig.connect(9);
       receive(client, Number.MAX_SAFE_INTEGER, 100);
-      const r = await ping(h1.ns, h2.addr, ['-c', '20', '-i', '0.05', '-W', '2']);
+      const r = await ping(t.h1.ns, t.h2.addr, ['-c', '20', '-i', '0.05', '-W', '2']);
       expect(r.received, r.output).to.equal(20);
       const seen = receive(client, Number.MAX_SAFE_INTEGER, 300);
       expect(seen.some(isArpBroadcast), 'the third port saw the ARP request').to.equal(true);
-      const m1 = macOf(h1.ns, h1.inner);
-      const m2 = macOf(h2.ns, h2.inner);
+      const m1 = macOf(t.h1.ns, t.h1.inner);
+      const m2 = macOf(t.h2.ns, t.h2.inner);
       // The first frame to each MAC may flood before the switch learned it
       // (the ARP reply, the first echo); after that, none reach the memif.
       const unicast = seen.filter((f) => f.subarray(0, 6).equals(m1) || f.subarray(0, 6).equals(m2));
       expect(unicast.length, 'unicast frames that reached the third port').to.be.at.most(2);
-      const r2 = await ping(h2.ns, h1.addr, ['-c', '20', '-i', '0.02', '-W', '2']);
+      const r2 = await ping(t.h2.ns, t.h1.addr, ['-c', '20', '-i', '0.02', '-W', '2']);
       expect(r2.received, r2.output).to.equal(20);
       const later = receive(client, Number.MAX_SAFE_INTEGER, 300)
         .filter((f) => f.subarray(0, 6).equals(m1) || f.subarray(0, 6).equals(m2));
@@ -141,39 +98,39 @@ for (const kind of ['afxdp', 'afpacket'] as Kind[]) {
     });
 
     it('sees link down and up on an attached veth, and forwards again once it is up', async function () {
-      rig = await makeRig();
+      t.rig = await makeRig();
       const events: SwitchEvent[] = [];
-      rig.sw.onEvent((e) => events.push(e));
-      const a = attach(rig.sw, kind, h1.outer);
-      attach(rig.sw, kind, h2.outer);
-      expect((await ping(h1.ns, h2.addr, ['-c', '1', '-W', '2'])).received).to.equal(1);
-      ip('link', 'set', h1.outer, 'down');
-      await waitFor(() => !port(a).up, { what: `${kind} port down`, timeoutMs: 3000 });
-      expect((await ping(h2.ns, h1.addr, ['-c', '1', '-W', '1'])).received).to.equal(0);
-      ip('link', 'set', h1.outer, 'up');
-      await waitFor(() => port(a).up, { what: `${kind} port up`, timeoutMs: 3000 });
-      const r = await ping(h2.ns, h1.addr, ['-c', '3', '-W', '2']);
+      t.rig.sw.onEvent((e) => events.push(e));
+      const a = attach(t.rig.sw, kind, t.h1.outer);
+      attach(t.rig.sw, kind, t.h2.outer);
+      expect((await ping(t.h1.ns, t.h2.addr, ['-c', '1', '-W', '2'])).received).to.equal(1);
+      ip('link', 'set', t.h1.outer, 'down');
+      await waitFor(() => !t.port(a).up, { what: `${kind} port down`, timeoutMs: 3000 });
+      expect((await ping(t.h2.ns, t.h1.addr, ['-c', '1', '-W', '1'])).received).to.equal(0);
+      ip('link', 'set', t.h1.outer, 'up');
+      await waitFor(() => t.port(a).up, { what: `${kind} port up`, timeoutMs: 3000 });
+      const r = await ping(t.h2.ns, t.h1.addr, ['-c', '3', '-W', '2']);
       expect(r.received, r.output).to.equal(3);
       await waitFor(() => events.some((e) => e.type === 'link-up' && e.port === a), { what: 'link-up event', timeoutMs: 2000 });
       expect(events.some((e) => e.type === 'link-down' && e.port === a), 'link-down event').to.equal(true);
     });
 
     it('removes the port of a veth deleted under traffic without crashing, and keeps forwarding for the others', async function () {
-      rig = await makeRig({ workers: 2 });
-      const h3 = net.addHost('c', '10.99.0.3');
+      t.rig = await makeRig({ workers: 2 });
+      const h3 = t.net.addHost('c', '10.99.0.3');
       txChecksumOff(h3.ns, h3.inner);
-      attach(rig.sw, kind, h1.outer, { worker: 0 });
-      const b = attach(rig.sw, kind, h2.outer, { worker: 1 });
-      attach(rig.sw, kind, h3.outer, { worker: 1 });
-      const flood = ping(h1.ns, h2.addr, ['-f', '-c', '100000', '-w', '3']);
-      const udp = udpTransfer(h2.ns, h2.addr, h3.ns, 100000, 1400, 5204, 64).catch(() => undefined);
+      attach(t.rig.sw, kind, t.h1.outer, { worker: 0 });
+      const b = attach(t.rig.sw, kind, t.h2.outer, { worker: 1 });
+      attach(t.rig.sw, kind, h3.outer, { worker: 1 });
+      const flood = ping(t.h1.ns, t.h2.addr, ['-f', '-c', '100000', '-w', '3']);
+      const udp = udpTransfer(t.h2.ns, t.h2.addr, h3.ns, 100000, 1400, 5204, 64).catch(() => undefined);
       await sleep(500);
-      net.deleteLink(h2.outer);
+      t.net.deleteLink(t.h2.outer);
       await Promise.all([flood, udp]);
-      await waitFor(() => !rig!.sw.ports().some((p) => p.index === b), { what: 'the deleted veth\'s port removed', timeoutMs: 3000 });
-      const r = await ping(h1.ns, h3.addr, ['-c', '3', '-W', '2']);
+      await waitFor(() => !t.rig!.sw.ports().some((p) => p.index === b), { what: 'the deleted veth\'s port removed', timeoutMs: 3000 });
+      const r = await ping(t.h1.ns, h3.addr, ['-c', '3', '-W', '2']);
       expect(r.received, r.output).to.equal(3);
-      const idle = await idleOver(rig.sw, 1000);
+      const idle = await idleOver(t.rig.sw, 1000);
       expect(idle.busySeconds, 'worker busy time over 1 s after the veth went').to.be.below(0.2);
     });
   });
