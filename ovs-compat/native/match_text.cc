@@ -32,6 +32,22 @@ bool ParseMac(const std::string& s, uint8_t* out) {
   return true;
 }
 
+bool ParseHex(const char* s, size_t len, std::vector<uint8_t>* out) {
+  if (len % 2) return false;
+  out->resize(len / 2);
+  for (size_t i = 0; i < len; i++) {
+    const char c = s[i];
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (d < 0) return false;
+    uint8_t& b = (*out)[i / 2];
+    b = uint8_t(i % 2 ? b << 4 | d : d);
+  }
+  return true;
+}
+
 namespace {
 
 // A value that fits in 'bits' bits.

@@ -27,6 +27,9 @@ namespace ofl {
 bool ParseUint(const std::string& s, uint64_t max, uint64_t* v);
 // A MAC address "xx:xx:xx:xx:xx:xx".
 bool ParseMac(const std::string& s, uint8_t* out);
+// Bytes from 'len' hex digits at 's' (either case); false for an odd
+// count or a non-digit.
+bool ParseHex(const char* s, size_t len, std::vector<uint8_t>* out);
 
 // Parses one `FIELD=VALUE[/MASK]` token into 'match'/'mask'.  Returns false
 // (with "bad_match.bad_value: reason naming the token" in '*err') for a

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "checksum.h"
 #include "groups.h"
 #include "match_text.h"
 
@@ -26,9 +27,7 @@ constexpr uint16_t kOxmClassBasic = 0x8000;
 constexpr uint16_t kKnownFlags = 0x1f;  // send_flow_rem .. no_byt_counts
 constexpr uint8_t kTableAll = 0xff;
 
-uint16_t Be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-uint32_t Be32(const uint8_t* p) { return uint32_t(Be16(p)) << 16 | Be16(p + 2); }
-uint64_t Be64(const uint8_t* p) { return uint64_t(Be32(p)) << 32 | Be32(p + 4); }
+uint64_t LoadBe64(const uint8_t* p) { return uint64_t(LoadBe32(p)) << 32 | LoadBe32(p + 4); }
 
 // An OXM_OF_* field the logic matches on (oxm.ts and match-fields.ts:
 // width, significant bits, maskable, writable by set_field).
@@ -66,25 +65,6 @@ const Oxm kOxm[] = {
     {"mpls_bos", 1, 1, false, true, 0},
 };
 constexpr size_t kNumOxm = sizeof kOxm / sizeof kOxm[0];
-
-bool FromHex(const char* hex, size_t len, std::vector<uint8_t>* out) {
-  if (len % 2) return false;
-  out->resize(len / 2);
-  for (size_t i = 0; i < len / 2; i++) {
-    int v = 0;
-    for (int k = 0; k < 2; k++) {
-      const char c = hex[2 * i + k];
-      const int d = c >= '0' && c <= '9'   ? c - '0'
-                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                           : -1;
-      if (d < 0) return false;
-      v = v << 4 | d;
-    }
-    (*out)[i] = uint8_t(v);
-  }
-  return true;
-}
 
 // An OXM value (and mask) the codec accepts: no bit beyond the field's
 // width, none in the value where the mask has a 0 (oxm.ts decodeOxm).
@@ -134,15 +114,15 @@ bool Decoder::Run() {
   const uint8_t* m = msg_;
   if (len_ < kMatchAt + 8) return No("shorter than a flow mod with an empty match");
   if (m[0] != kVersion13 || m[1] != kTypeFlowMod) return No("not an OpenFlow 1.3 FLOW_MOD");
-  if (Be16(m + 2) != len_) return No("header length differs from the message's");
-  const uint64_t cookie = Be64(m + 8), cookie_mask = Be64(m + 16);
+  if (LoadBe16(m + 2) != len_) return No("header length differs from the message's");
+  const uint64_t cookie = LoadBe64(m + 8), cookie_mask = LoadBe64(m + 16);
   const uint8_t table = m[24], command = m[25];
-  const uint16_t idle = Be16(m + 26), hard = Be16(m + 28), priority = Be16(m + 30);
-  const uint32_t out_port = Be32(m + 36), out_group = Be32(m + 40);
-  const uint16_t flags = Be16(m + 44);
+  const uint16_t idle = LoadBe16(m + 26), hard = LoadBe16(m + 28), priority = LoadBe16(m + 30);
+  const uint32_t out_port = LoadBe32(m + 36), out_group = LoadBe32(m + 40);
+  const uint16_t flags = LoadBe16(m + 44);
   if (command > 4) return No("unknown command");
   if (flags & ~kKnownFlags) return No("undefined flag bits");
-  if (Be32(m + 32) != kNoBuffer) return No("a buffer id");
+  if (LoadBe32(m + 32) != kNoBuffer) return No("a buffer id");
   const bool add = command == 0, del = command >= 3;
   fm_->verb = add ? FlowMod::kAdd : del ? FlowMod::kDel : FlowMod::kMod;
   fm_->strict = command == 2 || command == 4;
@@ -182,12 +162,10 @@ bool Decoder::Run() {
   if (!Match(kMatchAt, &at)) return false;
   std::vector<std::string> tokens;
   if (!Instructions(at, &tokens)) return false;
-  if (del) {
-    // A delete's instructions mean nothing (1.3.5 §6.4): the codec checks
-    // them, the text path drops them.  Instructions() took only what the
-    // codec accepts, so they are dropped here too.
-    fm_->ins_tokens.clear();
-  } else {
+  // A delete's instructions mean nothing (1.3.5 §6.4): the codec checks
+  // them, the text path drops them.  Instructions() took only what the
+  // codec accepts, so they are dropped here too.
+  if (!del) {
     auto ins = std::make_shared<ofl::Instructions>();
     ParseEnv env;
     env.table = fm_->table < 0 ? 0 : uint32_t(fm_->table);
@@ -214,15 +192,15 @@ bool Decoder::Run() {
 
 // ofp_match of type OXM at 'at'; '*end' is where its padding ends.
 bool Decoder::Match(size_t at, size_t* end) {
-  if (Be16(msg_ + at) != 1) return No("match type not OXM");
-  const uint16_t mlen = Be16(msg_ + at + 2);
+  if (LoadBe16(msg_ + at) != 1) return No("match type not OXM");
+  const uint16_t mlen = LoadBe16(msg_ + at + 2);
   if (mlen < 4 || at + ((mlen + 7) / 8) * 8 > len_) return No("match length");
   const size_t stop = at + mlen;
   uint64_t seen = 0;
   uint32_t storage = 0;
   for (size_t p = at + 4; p < stop;) {
     if (p + 4 > stop) return No("truncated OXM header");
-    const uint32_t h = Be32(msg_ + p);
+    const uint32_t h = LoadBe32(msg_ + p);
     const uint16_t cls = uint16_t(h >> 16);
     const uint8_t field = (h >> 9) & 0x7f, olen = h & 0xff;
     const bool has_mask = h & 0x100;
@@ -259,7 +237,7 @@ bool Decoder::Instructions(size_t at, std::vector<std::string>* tokens) {
   char buf[96];
   while (at < len_) {
     if (at + 8 > len_) return No("truncated instruction");
-    const uint16_t type = Be16(msg_ + at), ilen = Be16(msg_ + at + 2);
+    const uint16_t type = LoadBe16(msg_ + at), ilen = LoadBe16(msg_ + at + 2);
     if (ilen < 8 || ilen % 8 || at + ilen > len_) return No("instruction length");
     if (type >= 1 && type <= 6) {
       if (seen & (1u << type)) return No("instruction twice");
@@ -275,7 +253,7 @@ bool Decoder::Instructions(size_t at, std::vector<std::string>* tokens) {
         break;
       case 2: {  // OFPIT_WRITE_METADATA
         if (ilen != 24) return No("write_metadata length");
-        const uint64_t v = Be64(b + 8), mk = Be64(b + 16);
+        const uint64_t v = LoadBe64(b + 8), mk = LoadBe64(b + 16);
         if (mk == ~0ull) std::snprintf(buf, sizeof buf, "write_metadata=0x%" PRIx64, v);
         else std::snprintf(buf, sizeof buf, "write_metadata=0x%" PRIx64 "/0x%" PRIx64, v, mk);
         slot[4] = buf;
@@ -300,7 +278,7 @@ bool Decoder::Instructions(size_t at, std::vector<std::string>* tokens) {
         break;
       case 6:  // OFPIT_METER
         if (ilen != 8) return No("meter length");
-        std::snprintf(buf, sizeof buf, "meter=%u", Be32(b + 4));
+        std::snprintf(buf, sizeof buf, "meter=%u", LoadBe32(b + 4));
         slot[0] = buf;
         present[0] = true;
         break;
@@ -317,7 +295,7 @@ bool Decoder::Instructions(size_t at, std::vector<std::string>* tokens) {
 bool Decoder::Actions(size_t at, size_t end, std::string* text) {
   while (at < end) {
     if (at + 8 > end) return No("truncated action");
-    const uint16_t type = Be16(msg_ + at), alen = Be16(msg_ + at + 2);
+    const uint16_t type = LoadBe16(msg_ + at), alen = LoadBe16(msg_ + at + 2);
     if (alen < 8 || alen % 8 || at + alen > end) return No("action length");
     if (!text->empty()) *text += ',';
     if (!Action(msg_ + at, type, alen, text)) return false;
@@ -332,8 +310,8 @@ bool Decoder::Action(const uint8_t* a, uint16_t type, uint16_t len, std::string*
   switch (type) {
     case 0: {  // OFPAT_OUTPUT
       if (len != 16) return No("output length");
-      const uint32_t port = Be32(a + 4);
-      const uint16_t max_len = Be16(a + 8);
+      const uint32_t port = LoadBe32(a + 4);
+      const uint16_t max_len = LoadBe16(a + 8);
       if (port == 0 || port == kAnyPort) return No("output to port 0 or ANY");
       *text += FormatOutput(port, max_len);
       return true;
@@ -344,16 +322,16 @@ bool Decoder::Action(const uint8_t* a, uint16_t type, uint16_t len, std::string*
     case 16: std::snprintf(buf, sizeof buf, "dec_mpls_ttl"); break;
     case 17:
     case 19: {  // OFPAT_PUSH_VLAN, OFPAT_PUSH_MPLS
-      const uint16_t e = Be16(a + 4);
+      const uint16_t e = LoadBe16(a + 4);
       const bool ok = type == 17 ? (e == 0x8100 || e == 0x88a8) : (e == 0x8847 || e == 0x8848);
       if (!ok) return No("push ethertype");
       std::snprintf(buf, sizeof buf, "%s:0x%04x", type == 17 ? "push_vlan" : "push_mpls", e);
       break;
     }
     case 18: std::snprintf(buf, sizeof buf, "pop_vlan"); break;
-    case 20: std::snprintf(buf, sizeof buf, "pop_mpls:0x%04x", Be16(a + 4)); break;
-    case 21: std::snprintf(buf, sizeof buf, "set_queue:%u", Be32(a + 4)); break;
-    case 22: std::snprintf(buf, sizeof buf, "group:%u", Be32(a + 4)); break;
+    case 20: std::snprintf(buf, sizeof buf, "pop_mpls:0x%04x", LoadBe16(a + 4)); break;
+    case 21: std::snprintf(buf, sizeof buf, "set_queue:%u", LoadBe32(a + 4)); break;
+    case 22: std::snprintf(buf, sizeof buf, "group:%u", LoadBe32(a + 4)); break;
     case 23: std::snprintf(buf, sizeof buf, "set_field:ip_ttl=%u", a[4]); break;
     case 24: std::snprintf(buf, sizeof buf, "dec_nw_ttl"); break;
     case 25: return SetField(a, len, text);
@@ -365,7 +343,7 @@ bool Decoder::Action(const uint8_t* a, uint16_t type, uint16_t len, std::string*
 
 // OFPAT_SET_FIELD: one unmasked OXM, padded to 8 bytes (actions13.ts).
 bool Decoder::SetField(const uint8_t* a, uint16_t len, std::string* text) {
-  const uint32_t h = Be32(a + 4);
+  const uint32_t h = LoadBe32(a + 4);
   const uint8_t field = (h >> 9) & 0x7f, olen = h & 0xff;
   if (uint16_t(h >> 16) != kOxmClassBasic || (h & 0x100) || field >= kNumOxm ||
       !kOxm[field].name || !kOxm[field].settable)
@@ -402,7 +380,7 @@ bool Decoder::SetField(const uint8_t* a, uint16_t len, std::string* text) {
 bool DecodeOf13FlowMod(const FlowTables& ft, const char* hex, size_t len, FlowMod* fm,
                        std::string* why) {
   thread_local std::vector<uint8_t> msg;
-  if (!FromHex(hex, len, &msg)) {
+  if (!ParseHex(hex, len, &msg)) {
     *why = "not hex";
     return false;
   }

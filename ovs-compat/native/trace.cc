@@ -19,7 +19,6 @@
 //
 // Thread-safety: control thread only.
 #include <algorithm>
-#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -34,19 +33,6 @@ namespace ofl {
 namespace {
 
 constexpr size_t kMaxFrame = 65535;
-
-bool ParseHex(const std::string& s, std::vector<uint8_t>* out) {
-  if (s.size() % 2 || s.size() / 2 > kMaxFrame) return false;
-  out->clear();
-  for (size_t i = 0; i < s.size(); i += 2) {
-    unsigned v;
-    if (!std::isxdigit(uint8_t(s[i])) || !std::isxdigit(uint8_t(s[i + 1])) ||
-        std::sscanf(s.c_str() + i, "%2x", &v) != 1)
-      return false;
-    out->push_back(uint8_t(v));
-  }
-  return true;
-}
 
 std::string Hex(const uint8_t* p, size_t n) {
   static const char kDigits[] = "0123456789abcdef";
@@ -178,7 +164,8 @@ bool ParseRunTokens(const std::string& line, bool packet_out, uint32_t* in_port,
       }
       have_port = true;
     } else if (tok.compare(0, 4, "hex=") == 0) {
-      if (!ParseHex(tok.substr(4), frame) || frame->size() < 14) {
+      if (tok.size() - 4 > 2 * kMaxFrame || !ParseHex(tok.data() + 4, tok.size() - 4, frame) ||
+          frame->size() < 14) {
         *err = "bad_request.bad_len: '" + tok.substr(0, 24) +
                "...' is not a frame (14..65535 bytes as hex digits)";
         return false;
