@@ -264,10 +264,6 @@ export class BridgeAgent implements BridgeHandler {
    */
   async handleFlowMods(_session: SessionView, msgs: Message[]): Promise<(Message[] | OpenFlowError)[]> {
     const out: (Message[] | OpenFlowError)[] = msgs.map(() => []);
-    const asError = (e: unknown): OpenFlowError => {
-      const err = this.asOpenFlowError(e);
-      return err instanceof OpenFlowError ? err : new OpenFlowError('OFPBRC_EPERM', `flow mod failed: ${(err as Error).message}`);
-    };
     const mods: ReturnType<typeof toFlowMod>[] = [];
     const at: number[] = [];
     msgs.forEach((m, i) => {
@@ -279,14 +275,14 @@ export class BridgeAgent implements BridgeHandler {
         mods.push(toFlowMod(m));
         at.push(i);
       } catch (e) {
-        out[i] = asError(e);
+        out[i] = this.flowModError(e);
       }
     });
     let results: ReturnType<SwitchFlows['apply']>;
     try {
       results = this.flows.apply(mods);
     } catch (e) {
-      const err = asError(e);
+      const err = this.flowModError(e);
       for (const i of at) out[i] = err;
       return out;
     }
@@ -302,6 +298,7 @@ export class BridgeAgent implements BridgeHandler {
     });
     return out;
   }
+
   /**
    * Undecoded 1.3 FLOW_MODs, handed to the logic whole (SwitchFlows.applyOpenFlow13);
    * each taken one gets what handle() would give it.  A switch without
@@ -315,9 +312,8 @@ export class BridgeAgent implements BridgeHandler {
     } catch (e) {
       // The logic failed outside the contract: every message gets the error
       // handleFlowMods would give it (what ran before the failure is applied).
-      const err = this.asOpenFlowError(e);
-      const answer = err instanceof OpenFlowError ? err : new OpenFlowError('OFPBRC_EPERM', `flow mod failed: ${(err as Error).message}`);
-      return { results: raws.map(() => answer), taken: raws.length };
+      const err = this.flowModError(e);
+      return { results: raws.map(() => err), taken: raws.length };
     }
     // Taken messages had buffer_id OFP_NO_BUFFER (the logic leaves the others to us), so success has no reply.
     const results = applied.results.map((r): Message[] | OpenFlowError => (r.ok ? NO_REPLIES : ofErrorOf(r.error)));
@@ -339,6 +335,11 @@ export class BridgeAgent implements BridgeHandler {
     });
   }
 
+  // What a flow mod gets when applying it threw 'e': its OpenFlow error, or OFPBRC_EPERM.
+  private flowModError(e: unknown): OpenFlowError {
+    const err = this.asOpenFlowError(e);
+    return err instanceof OpenFlowError ? err : new OpenFlowError('OFPBRC_EPERM', `flow mod failed: ${(err as Error).message}`);
+  }
 
   // Errors of the flows layer as the OpenFlow errors a controller understands.
   private asOpenFlowError(e: unknown): unknown {

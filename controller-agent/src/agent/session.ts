@@ -18,9 +18,9 @@
 // same queue, so their OFPT_ERROR is ordered like a reply.  Only echo
 // requests and replies bypass the queue: they say nothing about state, and
 // a keepalive must not wait behind a 10 000-flow batch (nor does a
-// barrier on an idle session, which has nothing to wait for).  On a 1.3 session
-// a FLOW_MOD is queued undecoded: when it reaches the head, it and the raw
-// FLOW_MODs behind it go to a handler that decodes them itself
+// barrier on an idle session, which has nothing to wait for).  On a 1.3
+// session a FLOW_MOD is queued undecoded: when it reaches the head, it and
+// the raw FLOW_MODs behind it go to a handler that decodes them itself
 // (handleFlowMods13Raw: the install rate); one the handler leaves alone
 // (malformed, buffer_id set) is decoded then and goes the usual way, so
 // its OFPT_ERROR is the codec's, in its place.  A slave's, or any for a
