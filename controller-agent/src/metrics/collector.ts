@@ -58,6 +58,7 @@ import { packageVersion } from '../version';
 import { registerControllerFamilies } from './controller-families';
 import { registerControllerQueueFamilies } from './controller-queue-families';
 import { registerOpenflowFamilies } from './openflow-families';
+import { scrapeSnapshot } from './scrape-snapshot';
 
 // Where the collector finds the switches.  Called once per scrape; a
 // switch closed meanwhile is skipped.
@@ -113,18 +114,22 @@ type Labels = LabelValues<string>;
 
 export class MetricsCollector {
   readonly registry: Registry;
-  private snapshot: SwitchSnapshot[] | undefined;
+  // The scrape's snapshot: read on the first call, shared until the
+  // current synchronous run of collect() callbacks is over.
+  private readonly take: () => SwitchSnapshot[];
   // Highest busy seconds exported per switch, by worker (busyHighWater).
   private readonly busySeen = new WeakMap<NativeSwitch, number[]>();
 
   constructor(private readonly source: MetricsSource, opts: MetricsCollectorOptions = {}) {
     this.registry = opts.registry ?? new Registry();
+    this.take = scrapeSnapshot(() => source.switches(), (sw): SwitchSnapshot =>
+      ({ sw, name: sw.name, logic: sw.logic(), mode: sw.mode(), ports: sw.ports(), workers: sw.workers() }));
     const version = opts.version ?? packageVersion();
     const registers = [this.registry];
 
     // A counter or gauge refilled from the scrape's snapshot by 'fill'.
     const counter = (name: string, help: string, labelNames: string[], fill: (c: Counter, s: SwitchSnapshot) => void): void => {
-      const take = (): SwitchSnapshot[] => this.take();
+      const take = this.take;
       new Counter({
         name, help, labelNames, registers,
         collect() {
@@ -134,7 +139,7 @@ export class MetricsCollector {
       });
     };
     const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, s: SwitchSnapshot) => void): void => {
-      const take = (): SwitchSnapshot[] => this.take();
+      const take = this.take;
       new Gauge({
         name, help, labelNames, registers,
         collect() {
@@ -237,25 +242,6 @@ export class MetricsCollector {
     if (!seen) this.busySeen.set(sw, (seen = []));
     seen[w.index] = Math.max(seen[w.index] ?? 0, w.busySeconds);
     return seen[w.index];
-  }
-
-  // The scrape's snapshot: read on the first call, shared until the
-  // current synchronous run of collect() callbacks is over.
-  private take(): SwitchSnapshot[] {
-    if (this.snapshot) return this.snapshot;
-    const snap: SwitchSnapshot[] = [];
-    for (const sw of this.source.switches()) {
-      try {
-        snap.push({ sw, name: sw.name, logic: sw.logic(), mode: sw.mode(), ports: sw.ports(), workers: sw.workers() });
-      } catch {
-        // closed since the source listed it: it has no series any more
-      }
-    }
-    this.snapshot = snap;
-    queueMicrotask(() => {
-      this.snapshot = undefined;
-    });
-    return snap;
   }
 }
 

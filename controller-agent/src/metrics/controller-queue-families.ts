@@ -28,6 +28,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 import type { ControllerQueueStats, NativeSwitch } from '../datapath';
+import { scrapeSnapshot } from './scrape-snapshot';
 
 /** reason label of mswitch_controller_queue_drops_total. */
 export const CONTROLLER_QUEUE_DROP_REASONS = ['full', 'invalid'] as const;
@@ -44,26 +45,11 @@ function used(q: ControllerQueueStats): boolean {
 
 export function registerControllerQueueFamilies(registry: Registry, switches: () => Iterable<NativeSwitch>): void {
   const registers = [registry];
-  let snapshot: QueueSnapshot[] | undefined;
-
-  // One read of every switch per scrape, shared by the families (as collector.ts).
-  const take = (): QueueSnapshot[] => {
-    if (snapshot) return snapshot;
-    const snap: QueueSnapshot[] = [];
-    for (const sw of switches()) {
-      try {
-        const q = sw.controllerQueue();
-        if (used(q) || /^openflow/.test(sw.logic())) snap.push({ name: sw.name, q });
-      } catch {
-        // closed since the source listed it
-      }
-    }
-    snapshot = snap;
-    queueMicrotask(() => {
-      snapshot = undefined;
-    });
-    return snap;
-  };
+  // One read of every switch per scrape, shared by the families.
+  const take = scrapeSnapshot(switches, (sw): QueueSnapshot | undefined => {
+    const q = sw.controllerQueue();
+    return used(q) || /^openflow/.test(sw.logic()) ? { name: sw.name, q } : undefined;
+  });
 
   const family = (kind: 'counter' | 'gauge', name: string, help: string, value: (q: ControllerQueueStats) => number): void => {
     const Type = kind === 'counter' ? Counter : Gauge;

@@ -25,6 +25,7 @@ import { parseTableStats } from '../../../ovs-compat/src';
 import type { TableStats } from '../../../ovs-compat/src';
 import type { NativeSwitch } from '../datapath';
 import { flowCounts } from './flow-counters';
+import { scrapeSnapshot } from './scrape-snapshot';
 
 export const SERIES_PER_TABLE = 5;
 
@@ -39,31 +40,16 @@ interface TableSnapshot {
 export function registerOpenflowFamilies(registry: Registry, switches: () => Iterable<NativeSwitch>): void {
   const registers = [registry];
   const inUse = new WeakMap<NativeSwitch, Set<number>>();
-  let snapshot: TableSnapshot[] | undefined;
-
-  const take = (): TableSnapshot[] => {
-    if (snapshot) return snapshot;
-    const snap: TableSnapshot[] = [];
-    for (const sw of switches()) {
-      try {
-        if (!/^openflow/.test(sw.logic())) continue;
-        let seen = inUse.get(sw);
-        if (!seen) inUse.set(sw, (seen = new Set([0])));
-        const all = parseTableStats(sw.logicControl('table_stats'));
-        for (const t of all) {
-          if (t.active > 0n || t.lookups > 0n || (t.emcHits ?? 0n) > 0n || (t.emcMisses ?? 0n) > 0n) seen.add(t.table);
-        }
-        snap.push({ sw, name: sw.name, tables: all.filter((t) => seen.has(t.table)) });
-      } catch {
-        // closed, or swapped away from openflow, since the source listed it
-      }
+  const take = scrapeSnapshot(switches, (sw): TableSnapshot | undefined => {
+    if (!/^openflow/.test(sw.logic())) return undefined;
+    let seen = inUse.get(sw);
+    if (!seen) inUse.set(sw, (seen = new Set([0])));
+    const all = parseTableStats(sw.logicControl('table_stats'));
+    for (const t of all) {
+      if (t.active > 0n || t.lookups > 0n || (t.emcHits ?? 0n) > 0n || (t.emcMisses ?? 0n) > 0n) seen.add(t.table);
     }
-    snapshot = snap;
-    queueMicrotask(() => {
-      snapshot = undefined;
-    });
-    return snap;
-  };
+    return { sw, name: sw.name, tables: all.filter((t) => seen.has(t.table)) };
+  });
 
   const TABLE = ['bridge', 'table'];
   const perTable = (kind: 'counter' | 'gauge', name: string, help: string, value: (t: TableStats) => bigint | undefined): void => {
